@@ -50,9 +50,11 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set.")
-    SECRET_KEY = "development-only-insecure-key-do-not-use-in-production"  # noqa: S105
+    SECRET_KEY = "development-only-insecure-key-do-not-use-in-production"
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
+)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -64,11 +66,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
-    "allauth",
-    "allauth.account",
-    "django_htmx",
-    "huey.contrib.djhuey",
-    # Jumelage, one app per domain
+    # Jumelage, one app per domain (before allauth, so our templates override its own)
     "core",
     "accounts",
     "cycles",
@@ -78,6 +76,10 @@ INSTALLED_APPS = [
     "applications",
     "ranking",
     "matchruns",
+    "allauth",
+    "allauth.account",
+    "django_htmx",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -199,7 +201,12 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "Jumelage <no-reply@jumela
 # Background jobs: huey. Redis in production, a SQLite file in the demo, immediate in tests.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "jumelage", "url": REDIS_URL, "immediate": False}
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "jumelage",
+        "url": REDIS_URL,
+        "immediate": False,
+    }
 else:
     (BASE_DIR / "var").mkdir(exist_ok=True)
     HUEY = {

@@ -1,0 +1,31 @@
+"""The JSON API (django-ninja) with its OpenAPI schema at /<lang>/api/openapi.json.
+
+Each app contributes a router in its ``api.py``; endpoints are thin and call services and
+selectors, and check permissions through ``core.permissions``.
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+api = NinjaAPI(
+    title="Jumelage API",
+    version="1",
+    description="Residency match platform: programs, applications, rank order lists, results.",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+from cycles.api import router as cycles_router  # noqa: E402
+from matchruns.api import router as matchruns_router  # noqa: E402
+from programs.api import router as programs_router  # noqa: E402
+from ranking.api import router as ranking_router  # noqa: E402
+
+api.add_router("/cycles/", cycles_router)
+api.add_router("/programs/", programs_router)
+api.add_router("/ranking/", ranking_router)
+api.add_router("/matchruns/", matchruns_router)
+
+urlpatterns = [path("", api.urls)]

@@ -1,0 +1,212 @@
+"""The one place that decides who may see and do what.
+
+Every view and API endpoint asks ``require(user, ACTION, obj)`` (or ``can``) before it reads or
+writes. Rules are plain functions registered against an action name; ``docs/permissions.md``
+lists them. Role assignments are loaded once per request and cached on the user object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from accounts.models import Role
+
+Rule = Callable[[Any, Any], bool]
+_RULES: dict[str, Rule] = {}
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What a signed-in user holds, by scope."""
+
+    match_admin: bool = False
+    applicant_id: int | None = None
+    program_ids: dict[str, frozenset[int]] = field(default_factory=dict)  # role -> program ids
+    school_ids: frozenset[int] = frozenset()  # PGME office
+    provinces: frozenset[str] = frozenset()  # provincial assessment body
+
+    def programs_with(self, *roles: str) -> frozenset[int]:
+        out: set[int] = set()
+        for role in roles:
+            out |= self.program_ids.get(role, frozenset())
+        return frozenset(out)
+
+    @property
+    def is_program_staff(self) -> bool:
+        return any(self.program_ids.values())
+
+
+def roles_of(user: Any) -> Roles:
+    """The roles of ``user`` (cached on the instance for the request)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Roles()
+    cached = getattr(user, "_jumelage_roles", None)
+    if cached is not None:
+        return cached
+    from accounts.models import RoleAssignment
+    from applicants.models import ApplicantProfile
+
+    program_ids: dict[str, set[int]] = {}
+    schools: set[int] = set()
+    provinces: set[str] = set()
+    admin = bool(user.is_superuser)
+    for role, program_id, school_id, province in RoleAssignment.objects.filter(
+        user_id=user.pk
+    ).values_list("role", "program_id", "school_id", "province"):
+        if role == Role.MATCH_ADMINISTRATOR:
+            admin = True
+        elif role == Role.PGME_OFFICE and school_id:
+            schools.add(school_id)
+        elif role == Role.ASSESSMENT_BODY and province:
+            provinces.add(province)
+        elif program_id:
+            program_ids.setdefault(role, set()).add(program_id)
+    applicant_id = (
+        ApplicantProfile.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+    )
+    roles = Roles(
+        match_admin=admin,
+        applicant_id=applicant_id,
+        program_ids={k: frozenset(v) for k, v in program_ids.items()},
+        school_ids=frozenset(schools),
+        provinces=frozenset(provinces),
+    )
+    user._jumelage_roles = roles
+    return roles
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the cached roles (after a role or profile was added in the same request)."""
+    if hasattr(user, "_jumelage_roles"):
+        del user._jumelage_roles
+
+
+def rule(action: str) -> Callable[[Rule], Rule]:
+    def register(fn: Rule) -> Rule:
+        if action in _RULES:
+            raise RuntimeError(f"Permission rule {action!r} defined twice")
+        _RULES[action] = fn
+        return fn
+
+    return register
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """Whether ``user`` may perform ``action`` (on ``obj``). Unknown actions are refused."""
+    check = _RULES.get(action)
+    if check is None:
+        raise KeyError(f"No permission rule for {action!r}")
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(check(user, obj))
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    """Raise ``PermissionDenied`` (HTTP 403) unless ``user`` may perform ``action``."""
+    if not can(user, action, obj):
+        raise PermissionDenied(action)
+
+
+def actions() -> list[str]:
+    return sorted(_RULES)
+
+
+# --- Rules -------------------------------------------------------------------------------------
+# Objects are model instances; only their ids are read where possible, so no query is made.
+
+EDITORS = (Role.PROGRAM_DIRECTOR, Role.PROGRAM_ADMINISTRATOR)
+STAFF = (Role.PROGRAM_DIRECTOR, Role.PROGRAM_ADMINISTRATOR, Role.FILE_REVIEWER)
+
+
+def _program_school_id(program: Any) -> int:
+    return int(program.school_id)
+
+
+@rule("match.administer")
+def _administer(user: Any, obj: Any) -> bool:
+    """Calendar, fees, payments, match runs, demo phases: the match administrator only."""
+    return roles_of(user).match_admin
+
+
+@rule("applicant.act")
+def _applicant_act(user: Any, obj: Any) -> bool:
+    """Applicant pages (own file, applications, rank list): any user with an applicant profile."""
+    return roles_of(user).applicant_id is not None
+
+
+@rule("applicant.view")
+def _applicant_view(user: Any, applicant: Any) -> bool:
+    """An applicant's own record; the match administrator. Programs see applicants only
+    through their applications (``program.view_applications``)."""
+    roles = roles_of(user)
+    return roles.match_admin or roles.applicant_id == applicant.pk
+
+
+@rule("couple.respond")
+def _couple_respond(user: Any, couple: Any) -> bool:
+    """Only the invited partner accepts or declines a couple invitation."""
+    return roles_of(user).applicant_id == couple.partner_id
+
+
+@rule("couple.act")
+def _couple_act(user: Any, couple: Any) -> bool:
+    """Either member of a linked couple edits its list or unlinks it."""
+    applicant_id = roles_of(user).applicant_id
+    return applicant_id is not None and applicant_id in (couple.inviter_id, couple.partner_id)
+
+
+@rule("program.staff_home")
+def _program_staff_home(user: Any, obj: Any) -> bool:
+    roles = roles_of(user)
+    return roles.is_program_staff or bool(roles.school_ids)
+
+
+@rule("program.view_applications")
+def _program_view_applications(user: Any, program: Any) -> bool:
+    """Director, administrator and file reviewers of the program; its school's PGME office."""
+    roles = roles_of(user)
+    return (
+        roles.match_admin
+        or program.pk in roles.programs_with(*STAFF)
+        or _program_school_id(program) in roles.school_ids
+    )
+
+
+@rule("program.edit")
+def _program_edit(user: Any, program: Any) -> bool:
+    """Description, quotas: director and administrator; the school's PGME office."""
+    roles = roles_of(user)
+    return (
+        roles.match_admin
+        or program.pk in roles.programs_with(*EDITORS)
+        or _program_school_id(program) in roles.school_ids
+    )
+
+
+@rule("quota.rank")
+def _quota_rank(user: Any, quota: Any) -> bool:
+    """A quota's rank order list: the program's director and administrator only."""
+    return quota.program_id in roles_of(user).programs_with(*EDITORS)
+
+
+@rule("program.view_results")
+def _program_view_results(user: Any, program: Any) -> bool:
+    """Matched applicants (once released): program staff, the school's PGME office, the admin."""
+    return _program_view_applications(user, program)
+
+
+@rule("province.manage_list")
+def _province_manage_list(user: Any, province: Any) -> bool:
+    """A province's IMG list: its assessment body; the match administrator."""
+    roles = roles_of(user)
+    return roles.match_admin or str(province) in roles.provinces
+
+
+@rule("matchrun.view")
+def _matchrun_view(user: Any, run: Any) -> bool:
+    """Snapshots and results of runs: the match administrator (dry runs never leave them)."""
+    return roles_of(user).match_admin

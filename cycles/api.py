@@ -1,0 +1,5 @@
+"""JSON API endpoints of the cycles domain."""
+
+from ninja import Router
+
+router = Router(tags=["cycles"])

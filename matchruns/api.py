@@ -1,0 +1,5 @@
+"""JSON API endpoints of the matchruns domain."""
+
+from ninja import Router
+
+router = Router(tags=["matchruns"])

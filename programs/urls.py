@@ -1,0 +1,9 @@
+from django.urls import path
+
+from programs import views
+
+app_name = "programs"
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("workspace/", views.workspace, name="workspace"),
+]
