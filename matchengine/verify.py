@@ -27,14 +27,22 @@ An empty list means the result is valid, stable and consistent.
 
 The instance is assumed to have passed ``validate_instance`` already.
 
-Cost: linear in the total length of the rankings.  For a single applicant only the programs
-ranked above their match are looked at, each in O(1) against a per-program threshold (the
-rank of the program's ``cap'``-th best assignee); couples use the general "would take" test.
+An assignee a program did not rank (an invalid result) counts as ranked below everyone it
+ranks.
+
+Cost: linear in the total length of the rankings.  For each program, the set of applicants
+it would take on their own (those it ranks above its ``cap'``-th best assignee) is built
+once; a single applicant is then checked only against the programs they rank above their
+match, one set look-up each.  Couples use the general "would take" test.  The garbage
+collector is paused during the check.  ``solve`` may pass the ``instance_sha256`` it has
+just computed to save a second serialisation of the instance.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 __all__ = ["final_capacities", "find_blocking", "verify"]
@@ -42,17 +50,13 @@ __all__ = ["final_capacities", "find_blocking", "verify"]
 RESULT_FORMAT = "match-result/1"
 STATUSES = ("stable", "no-stable-matching", "unresolved")
 
-# Rank given to an assignee the program did not rank (only in invalid results): worse than
-# every ranked applicant.
-_UNRANKED = 1 << 62
-
 Option = tuple[str | None, str | None]
 # Internal blocking entries: ("pair", applicant, program) or ("couple", couple, p1, p2).
 BlockKey = tuple[Any, ...]
 
 
 class _Market:
-    """The instance as plain lookup tables (string ids, integer ranks, 0-based)."""
+    """The instance as plain lookup tables keyed by id."""
 
     __slots__ = (
         "app_ranking",
@@ -60,7 +64,7 @@ class _Market:
         "couple_of",
         "couples",
         "prog_ids",
-        "prog_rank",
+        "prog_ranking",
         "reverts_to",
     )
 
@@ -72,10 +76,7 @@ class _Market:
         self.reverts_to: dict[str, str] = {
             p["id"]: p["reverts_to"] for p in programs if p.get("reverts_to") is not None
         }
-        self.prog_rank: dict[str, dict[str, int]] = {
-            p["id"]: dict(zip(p["ranking"], range(len(p["ranking"])), strict=True))
-            for p in programs
-        }
+        self.prog_ranking: dict[str, list[str]] = {p["id"]: p["ranking"] for p in programs}
         self.app_ranking: dict[str, list[str]] = {a["id"]: a["ranking"] for a in applicants}
         self.couples: list[tuple[str, str, str, list[Option]]] = []
         self.couple_of: dict[str, str] = {}
@@ -124,12 +125,20 @@ def _final_capacities(market: _Market, held_count: Mapping[str, int]) -> dict[st
     return final
 
 
-def _clean_assignments(market: _Market, raw: Any) -> dict[str, str | None]:
+def _clean_assignments(market: _Market, raw: Any) -> Mapping[str, str | None]:
     """Known applicants to known programs; anything else counts as unmatched."""
+    capacity = market.capacity
+    if isinstance(raw, dict) and raw.keys() == market.app_ranking.keys():
+        # Fast path for a well-formed result: no copy.
+        try:
+            targets = set(raw.values())
+        except TypeError:  # an unhashable value: take the slow path
+            targets = {0}
+        if all(t is None or (isinstance(t, str) and t in capacity) for t in targets):
+            return raw
     out: dict[str, str | None] = dict.fromkeys(market.app_ranking)
     if not isinstance(raw, Mapping):
         return out
-    capacity = market.capacity
     for a, p in raw.items():
         if a in out and isinstance(p, str) and p in capacity:
             out[a] = p
@@ -140,66 +149,110 @@ def _analyse(
     market: _Market, assign: Mapping[str, str | None]
 ) -> tuple[dict[str, int], list[str], list[BlockKey]]:
     """Final capacities, validity problems and blocking entries of clean assignments."""
-    problems: list[str] = []
-    prog_rank = market.prog_rank
-    app_ranking = market.app_ranking
-    couple_of = market.couple_of
+    enabled = gc.isenabled()
+    gc.disable()  # many small objects, none cyclic: spare the collector a scan of the heap
+    try:
+        return _analyse_inner(market, assign)
+    finally:
+        if enabled:
+            gc.enable()
 
-    # Who each program holds, with the rank it gives them.
-    held: dict[str, list[tuple[int, str]]] = {p: [] for p in market.prog_ids}
+
+def _analyse_inner(
+    market: _Market, assign: Mapping[str, str | None]
+) -> tuple[dict[str, int], list[str], list[BlockKey]]:
+    prog_ranking = market.prog_ranking
+    couple_of = market.couple_of
+    problems: list[str] = []
+    unranked_by_program: list[str] = []
+    unranked_by_applicant: list[str] = []
+
+    held: dict[str, list[str]] = {p: [] for p in market.prog_ids}
     for a, p in assign.items():
         if p is not None:
-            held[p].append((prog_rank[p].get(a, _UNRANKED), a))
-    held_count = {p: len(h) for p, h in held.items()}
-    final = _final_capacities(market, held_count)
+            held[p].append(a)
+    final = _final_capacities(market, {p: len(h) for p, h in held.items()})
 
-    # Validity: capacity, then acceptability.
-    for p in market.prog_ids:
-        n, cap = held_count[p], final[p]
-        if n > cap:
-            problems.append(f"program {p} holds {n} applicants but its final capacity is {cap}")
-    for a, p in assign.items():
-        if p is None:
-            continue
-        if a not in couple_of and p not in app_ranking[a]:
-            problems.append(f"applicant {a} is assigned to {p}, which they did not rank")
-        if a not in prog_rank[p]:
-            problems.append(f"applicant {a} is assigned to {p}, which did not rank them")
-
-    # threshold[p]: a single applicant ranked (0-based) r by p is kept by p iff r < threshold.
-    # That is: p has a free seat, or fewer than cap'(p) of its assignees are ranked above r.
-    threshold: dict[str, int] = {}
+    # takes_alone[p]: the applicants p would take on their own (S = L = {a}): those it ranks
+    # above its cap'(p)-th best assignee, or everyone it ranks if it has a free seat.
+    # Ranks are positions in the ranking: the held applicants' positions are read off one
+    # pass of membership flags over the ranking (C speed) instead of one look-up each.
+    takes_alone: dict[str, AbstractSet[str]] = {}
+    nobody: frozenset[str] = frozenset()
     for p, h in held.items():
         cap = final[p]
         n = len(h)
-        if n < cap:
-            threshold[p] = _UNRANKED + 1
-        elif cap == 0:
-            threshold[p] = -1
-        elif n == cap:
-            threshold[p] = max(h)[0]
-        else:
-            threshold[p] = sorted(h)[cap - 1][0]
+        ranking = prog_ranking[p]
+        if n > cap:
+            problems.append(f"program {p} holds {n} applicants but its final capacity is {cap}")
+        if n == 0:
+            takes_alone[p] = set(ranking) if cap else nobody
+            continue
+        held_set = set(h)
+        flags = list(map(held_set.__contains__, ranking))
+        n_ranked = flags.count(True)
+        if n_ranked < n:
+            ranked_set = set(ranking)
+            for b in h:
+                if b not in ranked_set:
+                    unranked_by_program.append(
+                        f"applicant {b} is assigned to {p}, which did not rank them"
+                    )
+        if cap == 0:
+            takes_alone[p] = nobody
+        elif n < cap or n_ranked < cap:  # a free seat, or the cap'-th best is unranked
+            takes_alone[p] = set(ranking)
+        elif n_ranked == cap:  # the usual case: cut at the worst ranked assignee
+            cut = len(flags) - 1 - flags[::-1].index(True)
+            takes_alone[p] = set(ranking[:cut])
+        else:  # over capacity: cut at the cap'-th best
+            cut = [i for i, f in enumerate(flags) if f][cap - 1]
+            takes_alone[p] = set(ranking[:cut])
 
     blocking: list[BlockKey] = []
-    # Single applicants: scan only the programs ranked above their match.
-    for a, ranking in app_ranking.items():
-        if not ranking or a in couple_of:
+    # Single applicants: only the programs ranked above their match can block.
+    for a, ranking in market.app_ranking.items():
+        if a in couple_of:
             continue
         m = assign[a]
-        if m is None:
-            above = ranking
-        else:
+        if m is not None:
             try:
-                above = ranking[: ranking.index(m)]
+                ranking = ranking[: ranking.index(m)]
             except ValueError:  # assigned to a program they did not rank: all count
-                above = ranking
-        for p in above:
-            r = prog_rank[p].get(a)
-            if r is not None and r < threshold[p]:
+                unranked_by_applicant.append(
+                    f"applicant {a} is assigned to {m}, which they did not rank"
+                )
+        for p in ranking:
+            if a in takes_alone[p]:
                 blocking.append(("pair", a, p))
+    problems.extend(unranked_by_applicant)
+    problems.extend(unranked_by_program)
 
     # Couples: the general "would take" test.
+    held_sets: dict[str, set[str]] = {}
+
+    def would_take(p: str, takers: tuple[str, ...], leaving: tuple[str, str]) -> bool:
+        """Program p would take ``takers``, leaving out ``leaving`` (spec definition).
+
+        Among p's assignees not leaving, plus the takers, p keeps its best cap'(p); every
+        taker must be ranked by p and kept.  With the takers' worst rank w, they are all
+        kept iff the candidates ranked at w or better (the remaining assignees ranked above
+        w, plus the takers themselves) number at most cap'(p).
+        """
+        ranking = prog_ranking[p]
+        worst = -1
+        for s in takers:
+            try:
+                worst = max(worst, ranking.index(s))
+            except ValueError:
+                return False
+        held_set = held_sets.get(p)
+        if held_set is None:
+            held_set = held_sets[p] = set(held[p])
+        above = held_set.intersection(ranking[:worst])
+        better = len(above) - sum(1 for b in leaving if b in above)
+        return better + len(takers) <= final[p]
+
     for cid, m1, m2, options in market.couples:
         current = (assign[m1], assign[m2])
         if current == (None, None):
@@ -216,42 +269,16 @@ def _analyse(
         leaving = (m1, m2)
         for p1, p2 in above_options:
             if p1 is not None and p1 == p2:
-                ok = _would_take(market, held, final, p1, (m1, m2), leaving)
+                ok = would_take(p1, (m1, m2), leaving)
             else:
-                ok = (p1 is None or _would_take(market, held, final, p1, (m1,), leaving)) and (
-                    p2 is None or _would_take(market, held, final, p2, (m2,), leaving)
+                ok = (p1 is None or would_take(p1, (m1,), leaving)) and (
+                    p2 is None or would_take(p2, (m2,), leaving)
                 )
             if ok:
                 blocking.append(("couple", cid, p1, p2))
 
     blocking.sort(key=_block_sort_key)
     return final, problems, blocking
-
-
-def _would_take(
-    market: _Market,
-    held: Mapping[str, list[tuple[int, str]]],
-    final: Mapping[str, int],
-    p: str,
-    takers: tuple[str, ...],
-    leaving: tuple[str, ...],
-) -> bool:
-    """Program p would take ``takers``, leaving out ``leaving`` (spec definition).
-
-    Among p's assignees not leaving, plus the takers, p keeps its best cap'(p); every taker
-    must be ranked by p and kept.  With the takers' worst rank w, they are all kept iff the
-    number of candidates ranked at w or better, i.e. the remaining assignees ranked above w
-    plus the takers themselves, is at most cap'(p).
-    """
-    rank = market.prog_rank[p]
-    worst = -1
-    for s in takers:
-        r = rank.get(s)
-        if r is None:
-            return False
-        worst = max(worst, r)
-    better = sum(1 for r, b in held[p] if r < worst and b not in leaving)
-    return better + len(takers) <= final[p]
 
 
 def _block_sort_key(entry: BlockKey) -> tuple[Any, ...]:
@@ -329,11 +356,18 @@ def find_blocking(instance: dict[str, Any], result: dict[str, Any]) -> list[dict
     return [_block_dict(e) for e in blocking]
 
 
-def verify(instance: dict[str, Any], result: dict[str, Any]) -> list[str]:
+def verify(
+    instance: dict[str, Any], result: dict[str, Any], *, instance_sha256: str | None = None
+) -> list[str]:
     """Every problem with ``result`` as a result of ``instance``; ``[]`` if valid and stable.
 
     See the module docstring for the checks.  Never raises on a malformed result: each
     defect becomes a line.
+
+    ``instance_sha256``: the instance's ``canonical_sha256``, when the caller has just
+    computed it from this very instance (``solve`` does); it saves serialising a large
+    instance a second time.  Leave it out to have the hash recomputed (what an outside
+    checker should do).
     """
     if not isinstance(result, Mapping):
         return ["result is not a JSON object"]
@@ -350,7 +384,7 @@ def verify(instance: dict[str, Any], result: dict[str, Any]) -> list[str]:
     # instance_sha256
     from matchengine.instance import canonical_sha256
 
-    expected_sha = canonical_sha256(instance)
+    expected_sha = instance_sha256 or canonical_sha256(instance)
     sha = result.get("instance_sha256")
     if sha != expected_sha:
         problems.append(
@@ -362,17 +396,18 @@ def verify(instance: dict[str, Any], result: dict[str, Any]) -> list[str]:
     if not isinstance(raw, Mapping):
         problems.append("assignments is missing or not an object")
         return problems
-    for a in market.app_ranking:
-        if a not in raw:
-            problems.append(f"applicant {a} is missing from assignments")
-    for a, p in raw.items():
-        if a not in market.app_ranking:
-            problems.append(f"assignments names unknown applicant {_q(a)}")
-        elif p is not None and not isinstance(p, str):
-            problems.append(f"applicant {a}: assignment must be a program id or null")
-        elif p is not None and p not in market.capacity:
-            problems.append(f"applicant {a} is assigned to unknown program {_q(p)}")
     assign = _clean_assignments(market, raw)
+    if assign is not raw:  # not the fast path: find what is wrong
+        for a in market.app_ranking:
+            if a not in raw:
+                problems.append(f"applicant {a} is missing from assignments")
+        for a, p in raw.items():
+            if a not in market.app_ranking:
+                problems.append(f"assignments names unknown applicant {_q(a)}")
+            elif p is not None and not isinstance(p, str):
+                problems.append(f"applicant {a}: assignment must be a program id or null")
+            elif p is not None and p not in market.capacity:
+                problems.append(f"applicant {a} is assigned to unknown program {_q(p)}")
 
     final, validity, blocking = _analyse(market, assign)
 
