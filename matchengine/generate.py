@@ -91,6 +91,7 @@ def generate(
 
 
 URN_RESOLUTION = 4  # urn copies of a program of average popularity
+LENGTH_TABLE = 1 << 12  # pre-drawn list lengths
 
 
 def _urn(members: list[int], weight: list[float]) -> list[int]:
@@ -206,8 +207,12 @@ def _generate(
             home[b] = home[a]  # couples live together
 
     applied: list[list[int]] = [[] for _ in range(n_prog)]
-    lengths_shape = 3.0
-    lengths_scale = list_length / lengths_shape
+    # List lengths: gamma(3, list_length / 3), rounded, at least 1; drawn from a table of
+    # pre-drawn values (one table look-up per applicant instead of a gamma draw).
+    length_table = [
+        max(1, round(rng.gammavariate(3.0, list_length / 3.0))) if list_length else 0
+        for _ in range(LENGTH_TABLE)
+    ]
 
     def draw_list(i: int, home_bias: float) -> list[int]:
         """A Plackett-Luce list: weighted draws with replacement, repeats skipped.
@@ -220,7 +225,7 @@ def _generate(
         n = n_base if stream == 0 else n_prog - n_base
         if n == 0 or list_length == 0:
             return []
-        k = min(n, max(1, round(rng.gammavariate(lengths_shape, lengths_scale))))
+        k = min(n, length_table[int(rnd() * LENGTH_TABLE)])
         if 2 * k > n:  # small pool: Gumbel keys over the whole pool
             lo = 0 if stream == 0 else n_base
             keyed = sorted(
