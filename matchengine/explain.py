@@ -480,7 +480,9 @@ def _render_applicant(e: dict[str, Any]) -> str:
         else:
             lines.append(f"{a} was matched to {e['matched']}, which they did not rank.")
         if e["reasons"]:
-            lines.append(f"Programs {a} ranked higher:")
+            lines.append(
+                f"Programs {a} ranked higher:" if e["matched"] else f"Programs {a} ranked:"
+            )
             for r in e["reasons"]:
                 lines.append(f"  {r['program_rank']}. {r['message']}")
         elif e["matched_rank"] == 1:
@@ -529,7 +531,8 @@ def _render_program(e: dict[str, Any]) -> str:
             f"Its last matched applicant is {_ordinal(e['last_matched_rank'])} on its list."
         )
     if e["vacancies"]:
-        lines.append(f"{_count(e['vacancies'], 'position')} remain vacant.")
+        verb = "remains" if e["vacancies"] == 1 else "remain"
+        lines.append(f"{_count(e['vacancies'], 'position')} {verb} vacant.")
     if e["reasons"]:
         lines.append("Applicants it ranked higher who are not matched here:")
         for r in e["reasons"]:

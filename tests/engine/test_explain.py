@@ -146,7 +146,7 @@ def test_a_program_with_reverted_positions_considers_everyone_it_ranked() -> Non
     assert cmg["vacancies"] == 1
     text = render_explanation(cmg)
     assert "received 1 position by reversion" in text
-    assert "1 position remain" in text
+    assert "1 position remains vacant" in text
 
 
 def test_unknown_ids_raise() -> None:
