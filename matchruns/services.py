@@ -86,6 +86,8 @@ def _match_run(*, actor: Any, iteration: Iteration, kind: str) -> MatchRun:
         problems.append(
             f"result names instance {result.get('instance_sha256')}, the snapshot is {sha256}"
         )
+    if kind == RunKind.OFFICIAL and not problems and result.get("status") != "stable":
+        problems.append(f"status is {result.get('status')!r}, not 'stable'")
     if kind == RunKind.OFFICIAL and problems:
         raise DomainError(
             _(
