@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import matchengine
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-
-import matchengine
 
 
 @dataclass(frozen=True)

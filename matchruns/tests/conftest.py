@@ -16,7 +16,9 @@ from ranking.models import RankEntry, RankList, RankListStatus, RankListVersion
 from tests import factories
 
 
-def submit_list(*, iteration: Any, owner: dict[str, Any], entries: list[dict[str, Any]]) -> RankList:
+def submit_list(
+    *, iteration: Any, owner: dict[str, Any], entries: list[dict[str, Any]]
+) -> RankList:
     """A submitted list with its entries and a version (as the ranking service leaves them)."""
     rank_list, _ = RankList.objects.get_or_create(iteration=iteration, **owner)
     rank_list.entries.all().delete()
@@ -56,7 +58,9 @@ def rank_applicant(iteration: Any, applicant: Any, quotas: list[Any]) -> RankLis
 
 def rank_quota(iteration: Any, quota: Any, applicants: list[Any]) -> RankList:
     return submit_list(
-        iteration=iteration, owner={"quota": quota}, entries=[{"applicant": a.pk} for a in applicants]
+        iteration=iteration,
+        owner={"quota": quota},
+        entries=[{"applicant": a.pk} for a in applicants],
     )
 
 
@@ -76,6 +80,11 @@ def after_deadlines(iteration: Any) -> dt.datetime:
 
 def release(iteration: Any) -> dt.datetime:
     return results_release_at(iteration)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -120,6 +129,16 @@ def world(cycle, iteration, program, other_program, applicant, other_applicant):
         "first": first,
         "second": second,
     }
+
+
+@pytest.fixture
+def official_run(world, iteration, match_admin):  # type: ignore[no-untyped-def]
+    import time_machine
+
+    from matchruns.services import match_run
+
+    with time_machine.travel(after_deadlines(iteration)):
+        return match_run(actor=match_admin, iteration=iteration)
 
 
 @pytest.fixture

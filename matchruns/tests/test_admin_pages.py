@@ -52,7 +52,9 @@ def test_a_refused_official_run_is_shown_on_the_page(world, iteration, match_adm
     assert "Run the official match" not in client.get(ADMIN_HOME).content.decode()
 
 
-def test_a_failed_run_is_listed_with_its_reason(world, iteration, match_admin, as_user, monkeypatch):
+def test_a_failed_run_is_listed_with_its_reason(
+    world, iteration, match_admin, as_user, monkeypatch
+):
     import matchengine
 
     monkeypatch.setattr(matchengine, "solve", lambda *a, **k: 1 / 0)
@@ -72,7 +74,9 @@ def test_starting_a_run_is_refused_to_non_administrators(world, persona, request
     assert not MatchRun.objects.exists()
 
 
-def test_the_administrator_downloads_snapshot_and_dry_result(world, iteration, match_admin, as_user):
+def test_the_administrator_downloads_snapshot_and_dry_result(
+    world, iteration, match_admin, as_user
+):
     run = match_run(actor=match_admin, iteration=iteration)
     client = as_user(match_admin)
     instance = client.get(reverse("matchruns:download", args=[run.pk, "instance"]))
@@ -123,9 +127,7 @@ def test_the_django_admin_lists_runs_read_only_with_a_run_button(
     assert run.snapshot_sha256 in page.content.decode()
 
 
-def test_the_django_admin_refuses_staff_who_are_not_match_administrators(
-    world, director, as_user
-):
+def test_the_django_admin_refuses_staff_who_are_not_match_administrators(world, director, as_user):
     director.is_staff = True
     director.save()
     response = as_user(director).get(reverse("admin:matchruns_matchrun_changelist"))

@@ -49,9 +49,7 @@ def test_after_both_deadlines_the_run_is_official_and_stable_and_happens_once(
     assert MatchRun.objects.filter(kind=RunKind.OFFICIAL).count() == 1
 
 
-def test_an_engine_failure_leaves_nothing_half_written(
-    world, iteration, match_admin, monkeypatch
-):
+def test_an_engine_failure_leaves_nothing_half_written(world, iteration, match_admin, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
