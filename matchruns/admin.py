@@ -14,7 +14,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.errors import DomainError
 from core.permissions import can, require
 from cycles.selectors import current_iteration
 from matchruns.models import MatchRun
@@ -66,28 +65,23 @@ class MatchRunAdmin(admin.ModelAdmin):
         return urls + super().get_urls()
 
     def _run(self, request: HttpRequest) -> None:
-        from matchruns.services import match_run
+        """Start a run through the background queue (dry before the deadlines, official after);
+        its outcome, or the reason it was refused, shows on the match administration page."""
+        from matchruns.tasks import match_run_task
 
         require(request.user, "match.administer")
         iteration = current_iteration()
         if iteration is None:
             self.message_user(request, _("There is no current match cycle."), messages.ERROR)
             return
-        try:
-            run = match_run(actor=request.user, iteration=iteration)
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return
+        match_run_task(actor_id=request.user.pk, iteration_id=iteration.pk, dry_run=None)
         self.message_user(
             request,
-            _("Run #%(pk)s (%(kind)s): %(status)s, %(problems)d problem(s).")
-            % {
-                "pk": run.pk,
-                "kind": run.get_kind_display(),
-                "status": run.status,
-                "problems": len(run.problems),
-            },
-            messages.SUCCESS,
+            _(
+                "The run has started. Its result, or the reason it was refused, appears here "
+                "and on the match administration page when it finishes."
+            ),
+            messages.INFO,
         )
 
     def run_now_view(self, request: HttpRequest) -> HttpResponse:

@@ -134,3 +134,18 @@ def test_the_django_admin_refuses_staff_who_are_not_match_administrators(world, 
     assert response.status_code == 403
     as_user(director).post(reverse("admin:matchruns_matchrun_run_now"))
     assert not MatchRun.objects.exists()
+
+
+def test_the_administration_page_takes_a_fixed_number_of_queries(
+    world, iteration, match_admin, as_user, django_assert_max_num_queries
+):
+    for _ in range(3):
+        match_run(actor=match_admin, iteration=iteration)
+    client = as_user(match_admin)
+    with django_assert_max_num_queries(15):
+        assert client.get(ADMIN_HOME).status_code == 200
+
+
+def test_an_unknown_iteration_is_a_404_not_a_500(match_admin, as_user):
+    assert as_user(match_admin).get(ADMIN_HOME + "?iteration=abc").status_code == 404
+    assert as_user(match_admin).get(ADMIN_HOME + "?iteration=999999").status_code == 404
