@@ -88,19 +88,23 @@ class _Market:
             self.couple_of[m2] = c["id"]
 
 
-def _final_capacities(market: _Market, held_count: Mapping[str, int]) -> dict[str, int]:
+def _final_capacities(
+    market: _Market, held_count: Mapping[str, int], received: dict[str, int] | None = None
+) -> dict[str, int]:
     """Apply the Reversion rule: spare positions flow down ``reverts_to`` chains.
 
     Programs are processed so that every program is handled after all programs that revert
     into it (Kahn's algorithm on the reversion forest).  A reverting program whose capacity
     (its own plus what it received) exceeds what it holds gives the difference on, and its
-    final capacity becomes what it holds.
+    final capacity becomes what it holds.  ``received``, if given, is filled with the
+    positions each program received.
     """
     reverts_to = market.reverts_to
     indegree: dict[str, int] = {}
     for t in reverts_to.values():
         indegree[t] = indegree.get(t, 0) + 1
-    received: dict[str, int] = {}
+    if received is None:
+        received = {}
     final: dict[str, int] = {}
     stack = [p for p in market.prog_ids if p not in indegree]
     while stack:
