@@ -12,16 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import matchengine
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+import matchengine
 
 
 @dataclass(frozen=True)
 class Reason:
     """One program (or pair of programs, for a couple) the applicant preferred to their result."""
 
-    code: str  # not_ranked | filled | partner | matched_here | unfilled_not_reached
+    code: str  # not_ranked | no_positions | filled | reverted | two_seats | partner
     program: str
     partner_program: str | None = None
     your_rank: int | None = None
@@ -101,28 +102,61 @@ def reasons_for(
     return out
 
 
+_ENGINE_CODES = {
+    "not-ranked": "not_ranked",
+    "no-positions": "no_positions",
+    "positions-reverted": "reverted",
+    "filled-with-higher": "filled",
+    "needs-two-seats": "two_seats",
+    "couple-partner": "partner",
+}
+
+
+def _from_engine(answer: dict[str, Any], applicant_id: str) -> list[Reason] | None:
+    """The engine's reasons (``matchengine.explain``) in this module's terms; None if an
+    unknown code shows up (then the reasons are worked out here)."""
+    out: list[Reason] = []
+    for item in answer.get("reasons", []):
+        code = _ENGINE_CODES.get(item.get("code"))
+        if code is None:
+            return None
+        figures = item
+        partner_program = None
+        if "halves" in item:  # a couple's option: this member's half carries the figures
+            option = item.get("option") or [None, None]
+            mine = next(
+                (i for i, h in enumerate(item["halves"]) if h.get("member") == applicant_id), 0
+            )
+            figures = item["halves"][mine] if code != "partner" else {}
+            partner_program = option[1 - mine]
+        out.append(
+            Reason(
+                code=code,
+                program=str(item.get("program") or ""),
+                partner_program=partner_program,
+                your_rank=figures.get("applicant_rank"),
+                last_rank=figures.get("last_matched_rank"),
+                capacity=figures.get("final_capacity"),
+            )
+        )
+    return out
+
+
 def engine_reasons(
     instance: dict[str, Any], result: dict[str, Any], applicant_id: str
 ) -> list[Reason]:
     """Ask the engine first; fall back on ``reasons_for`` if its answer is not understood."""
-    try:
-        answer = matchengine.explain(instance, result, applicant_id)
-    except Exception:  # an explanation must never break the results page
-        answer = None
-    items = answer.get("reasons") if isinstance(answer, dict) else None
-    known = {"not_ranked", "filled", "partner"}
-    if items and all(isinstance(i, dict) and i.get("code") in known for i in items):
-        return [
-            Reason(
-                code=i["code"],
-                program=str(i.get("program", "")),
-                partner_program=i.get("partner_program"),
-                your_rank=i.get("your_rank"),
-                last_rank=i.get("last_rank"),
-                capacity=i.get("capacity"),
-            )
-            for i in items
-        ]
+    explain = getattr(matchengine, "explain", None)
+    answer = None
+    if explain is not None:
+        try:
+            answer = explain(instance, result, applicant_id)
+        except Exception:  # an explanation must never break the results page
+            answer = None
+    if isinstance(answer, dict):
+        reasons = _from_engine(answer, applicant_id)
+        if reasons is not None:
+            return reasons
     return reasons_for(instance, result, applicant_id)
 
 
@@ -130,6 +164,22 @@ def render_reason(reason: Reason, program_name: str, partner_program_name: str =
     """One translated sentence."""
     if reason.code == "not_ranked":
         return _("%(program)s did not rank you.") % {"program": program_name}
+    if reason.code == "no_positions":
+        return _("%(program)s had no positions.") % {"program": program_name}
+    if reason.code == "two_seats":
+        return _(
+            "%(program)s had room for only one of the two members of your couple, not both."
+        ) % {"program": program_name}
+    if reason.code == "reverted" and reason.last_rank is not None:
+        return _(
+            "%(program)s did not fill its positions and gave the unfilled ones to another "
+            "quota; it kept only the applicants it matched, all ranked higher than you: its "
+            "last match was ranked %(last)d, you were ranked %(rank)d."
+        ) % {"program": program_name, "last": reason.last_rank, "rank": reason.your_rank or 0}
+    if reason.code == "reverted":
+        return _(
+            "%(program)s did not fill its positions and gave the unfilled ones to another quota."
+        ) % {"program": program_name}
     if reason.code == "partner":
         if not program_name:
             return _(

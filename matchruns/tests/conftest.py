@@ -101,7 +101,7 @@ def _huey_immediate():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def world(cycle, iteration, program, other_program, applicant, other_applicant):  # type: ignore[no-untyped-def]
-    """Two programs (CMG 2 + IMG 1 each), two single applicants, a couple, all lists submitted.
+    """Two programs (CMG 2 + IMG 1 each), three single applicants, a couple, all lists submitted.
 
     program-CMG ranks other_applicant then applicant; other_program-CMG ranks applicant.
     applicant ranks program-CMG then other-CMG: program-CMG holds 2 positions, so both singles
@@ -117,6 +117,8 @@ def world(cycle, iteration, program, other_program, applicant, other_applicant):
     )
     rank_applicant(iteration, applicant, [p_cmg, o_cmg])
     rank_applicant(iteration, other_applicant, [p_cmg])
+    unranked = factories.make_applicant(cycle=cycle)
+    rank_applicant(iteration, unranked, [p_cmg])  # no program ranks them: unmatched
     rank_couple(iteration, couple, [(p_cmg, o_cmg), (o_cmg, None)])
     rank_quota(iteration, p_cmg, [other_applicant, first, applicant])
     rank_quota(iteration, o_cmg, [applicant, first, second])
@@ -128,6 +130,7 @@ def world(cycle, iteration, program, other_program, applicant, other_applicant):
         "couple": couple,
         "first": first,
         "second": second,
+        "unranked": unranked,
     }
 
 

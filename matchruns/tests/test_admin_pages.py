@@ -15,7 +15,7 @@ def test_the_administrator_sees_phase_counts_and_runs(world, iteration, match_ad
     assert response.status_code == 200
     body = response.content.decode()
     assert "Rank order list entry opens" in body
-    assert "2 applicant lists" in body and "1 couple list" in body
+    assert "3 applicant lists" in body and "1 couple list" in body
     assert run.snapshot_sha256 in body
     assert reverse("matchruns:download", args=[run.pk, "instance"]) in body
 

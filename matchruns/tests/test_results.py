@@ -73,15 +73,14 @@ def test_the_result_page_is_in_french_for_a_french_request(
 
 
 def test_an_unmatched_applicant_is_told_the_next_steps(official_run, iteration, as_user, world):
-    unmatched = [
-        a for a in official_run.assignments.select_related("applicant__user") if a.quota_id is None
-    ]
-    assert unmatched
+    user = world["unranked"].user
     with time_machine.travel(release(iteration)):
-        body = as_user(unmatched[0].applicant.user).get(MY_RESULT).content.decode()
-        assert as_user(unmatched[0].applicant.user).get(LETTER).status_code == 404
+        body = as_user(user).get(MY_RESULT).content.decode()
+        assert as_user(user).get(LETTER).status_code == 404
+        assert as_user(user).get(API).json()["matched"] is False
     assert "not matched" in body
     assert "second iteration" in body and "post-match process" in body
+    assert "did not rank you" in body
 
 
 def test_the_confirmation_letter_is_a_pdf_for_a_matched_applicant(
@@ -193,10 +192,10 @@ def test_results_are_emailed_once_at_release_in_each_applicants_language(
         call_command("release_results")
     assert mail.outbox == []
     with time_machine.travel(release(iteration)):
-        assert results_email_send(iteration=iteration) == 4
+        assert results_email_send(iteration=iteration) == 5
         assert results_email_send(iteration=iteration) == 0
         call_command("release_results")
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 5
     french = next(m for m in mail.outbox if m.to == [applicant.user.email])
     assert "Vous avez été jumelé" in french.body
     english = [m for m in mail.outbox if m.to != [applicant.user.email]]
@@ -211,4 +210,4 @@ def test_the_periodic_job_sends_the_results_after_noon(official_run, iteration):
     assert mail.outbox == []
     with time_machine.travel(release(iteration) + dt.timedelta(minutes=1)):
         results_email_task.call_local()
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 5

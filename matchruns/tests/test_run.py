@@ -1,11 +1,11 @@
 import json
 from io import StringIO
 
-import matchengine
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
+import matchengine
 from core.errors import DomainError
 from core.models import AuditEntry
 from matchruns.models import MatchAssignment, MatchRun, RunKind
@@ -20,7 +20,7 @@ def test_a_run_before_the_deadlines_is_a_dry_run_with_one_assignment_per_applica
     assert run.kind == RunKind.DRY
     instance = json.loads(run.snapshot)
     assert run.snapshot_sha256 == matchengine.canonical_sha256(instance)
-    assert run.assignments.count() == len(instance["applicants"]) == 4
+    assert run.assignments.count() == len(instance["applicants"]) == 5
     assert run.result["assignments"]
     assert run.status == run.result["status"]
     assert run.engine
