@@ -1,10 +1,10 @@
 import json
 from io import StringIO
 
-import matchengine
 import pytest
 from django.core.management import CommandError, call_command
 
+import matchengine
 from accounts.models import User
 from applicants.models import Couple
 from cycles.selectors import current_iteration, phase
@@ -73,3 +73,14 @@ def test_demo_logins_prints_the_table(demo):
     call_command("demo_logins", stdout=out)
     for persona in PERSONAS:
         assert persona.email in out.getvalue()
+
+
+def test_demo_phase_moves_the_calendar_or_says_what_is_missing(demo):
+    try:
+        from cycles.services import calendar_shift_to_phase  # noqa: F401
+    except ImportError:
+        with pytest.raises(CommandError, match="calendar_shift_to_phase"):
+            call_command("demo_phase", "match_day", stdout=StringIO())
+        return
+    call_command("demo_phase", "match_day", stdout=StringIO())
+    assert phase(current_iteration()) == "match_day"
