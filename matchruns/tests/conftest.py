@@ -82,23 +82,6 @@ def release(iteration: Any) -> dt.datetime:
     return results_release_at(iteration)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _huey_immediate():  # type: ignore[no-untyped-def]
-    """The project conftest sets ``settings.HUEY`` immediate, but the huey instance is built at
-    import time; switch the instance itself so web-triggered runs happen inside the test."""
-    from huey.contrib.djhuey import HUEY
-
-    before = HUEY.immediate
-    HUEY.immediate = True
-    yield
-    HUEY.immediate = before
-
-
 @pytest.fixture
 def world(cycle, iteration, program, other_program, applicant, other_applicant):  # type: ignore[no-untyped-def]
     """Two programs (CMG 2 + IMG 1 each), three single applicants, a couple, all lists submitted.
