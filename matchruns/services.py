@@ -7,7 +7,6 @@ import logging
 import time
 from typing import Any
 
-import matchengine
 from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
@@ -15,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+import matchengine
 from applicants.models import ApplicantProfile
 from core.audit import audit
 from core.errors import DomainError

@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import audit
 from core.models import AuditEntry
+from core.pdf import pdf_response
 from core.permissions import require, roles_of
 from cycles.models import Iteration, MilestoneKind
 from cycles.selectors import (
@@ -186,14 +186,10 @@ def letter(request: HttpRequest) -> HttpResponse:
     assignment = context.get("assignment")
     if not context["released"] or assignment is None or assignment.quota is None:
         raise Http404(_("There is no match to confirm."))
-    import weasyprint
-
-    html = render_to_string("matchruns/letter.html", context, request=request)
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     audit(actor=request.user, action="matchruns.letter.downloaded", target=assignment.run)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="match-confirmation.pdf"'
-    return response
+    return pdf_response(
+        request, "matchruns/letter.html", context, filename="match-confirmation.pdf"
+    )
 
 
 @login_required

@@ -6,12 +6,12 @@ import hashlib
 import json
 from io import StringIO
 
-import matchengine
 import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+import matchengine
 from accounts.models import Role
 from applicants.models import Couple, CoupleStatus
 from applications.models import Application, ApplicationStatus

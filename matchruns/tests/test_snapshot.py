@@ -1,8 +1,8 @@
 import json
 
-import matchengine
 from django.utils import timezone
 
+import matchengine
 from matchruns.snapshot import build_instance, canonical_json
 from matchruns.tests.conftest import rank_applicant
 
