@@ -371,11 +371,12 @@ def add_couples(
             state.run()
     except _OutOfBudget:
         stable = False
-    # The state is valid at every step where a queue is empty; after an interruption,
-    # finish syncing reversion so capacities hold (cheap, no proposals).
+    # The state is valid whenever the queues are empty; after an interruption it may be
+    # mid-step, so make it valid (and check it: an interrupted search may still have
+    # stopped at a stable matching).
     assignment_out = _valid_assignment(market, state)
-    if stable and assignment_out != state.where:  # pragma: no cover - defensive
-        stable = False
+    if not stable or assignment_out != state.where:
+        stable = not find_blocks(market, assignment_out, limit=1)
     return Outcome(assignment=assignment_out, stable=stable, steps=state.steps)
 
 

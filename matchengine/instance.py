@@ -365,7 +365,10 @@ def _check_ranking(entry: dict[str, Any], who: str, known: set[str], what: str) 
     seen: set[str] = set()
     for i, x in enumerate(ranking):
         if not isinstance(x, str):
-            _fail(f"{who}: ranking entry {i + 1} must be a {what} id (a string), got {_q(x)}")
+            article = "an" if what[0] in "aeiou" else "a"
+            _fail(
+                f"{who}: ranking entry {i + 1} must be {article} {what} id (a string), got {_q(x)}"
+            )
         if x not in known:
             _fail(f"{who}: ranks unknown {what} {_q(x)}")
         if x in seen:

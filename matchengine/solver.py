@@ -78,7 +78,9 @@ def solve(
     if proposing not in ("applicant", "program"):
         raise ValueError(f'proposing must be "applicant" or "program", got {proposing!r}')
     if time_limit is not None and (
-        isinstance(time_limit, bool) or not isinstance(time_limit, int | float) or time_limit <= 0
+        isinstance(time_limit, bool)
+        or not isinstance(time_limit, int | float)
+        or not time_limit > 0  # also refuses NaN
     ):
         raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
     deadline = None if time_limit is None else time.monotonic() + time_limit
