@@ -485,9 +485,7 @@ def _render_applicant(e: dict[str, Any]) -> str:
             )
             for r in e["reasons"]:
                 lines.append(f"  {r['program_rank']}. {r['message']}")
-        elif e["matched_rank"] == 1:
-            lines.append("That is their first choice.")
-        else:
+        elif e["matched"] is None:
             lines.append(f"{a} ranked no program.")
         return "\n".join(lines)
     pair = e["matched_option"]

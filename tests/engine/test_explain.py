@@ -105,7 +105,7 @@ def test_it_explains_each_program_an_applicant_ranked_higher() -> None:
 def test_an_applicant_matched_to_their_first_choice_has_no_reasons() -> None:
     e = explain(SINGLES, result(SINGLES, SINGLES_ASSIGN), "B")
     assert e["reasons"] == []
-    assert "first choice" in render_explanation(e)
+    assert render_explanation(e) == "B was matched to P-FULL, their 1st choice."
 
 
 def test_an_unstable_result_shows_a_blocking_reason() -> None:
