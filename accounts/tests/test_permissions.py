@@ -1,0 +1,103 @@
+"""Every rule of core.permissions: who may, and who must be refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import Role
+from applicants.models import Couple
+from core.permissions import actions, can
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(cycle, iteration, program, other_program):
+    quota = program.quotas.get(stream="CMG")
+    a, b, c = (factories.make_applicant(cycle=cycle) for _ in range(3))
+    return {
+        "program": program,
+        "other_program": other_program,
+        "quota": quota,
+        "applicant": a,
+        "couple": Couple.objects.create(cycle=cycle, inviter=a, partner=b, status="active"),
+        "outsider": c,
+        "director": factories.make_staff(role=Role.PROGRAM_DIRECTOR, program=program),
+        "program_admin": factories.make_staff(role=Role.PROGRAM_ADMINISTRATOR, program=program),
+        "reviewer": factories.make_staff(role=Role.FILE_REVIEWER, program=program),
+        "other_director": factories.make_staff(
+            role=Role.PROGRAM_DIRECTOR, program=other_program
+        ),
+        "pgme": factories.make_staff(role=Role.PGME_OFFICE, school=program.school),
+        "other_pgme": factories.make_staff(role=Role.PGME_OFFICE, school=other_program.school),
+        "aimg": factories.make_staff(role=Role.ASSESSMENT_BODY, province="AB"),
+        "bccap": factories.make_staff(role=Role.ASSESSMENT_BODY, province="BC"),
+        "admin": factories.make_match_admin(),
+    }
+
+
+CASES = [
+    ("match.administer", None, ["admin"], ["director", "pgme", "aimg", "applicant"]),
+    ("applicant.act", None, ["applicant", "outsider"], ["director", "admin", "aimg"]),
+    ("applicant.view", "applicant", ["applicant", "admin"], ["outsider", "director", "pgme"]),
+    ("couple.respond", "couple", ["partner"], ["applicant", "outsider", "admin"]),
+    ("couple.act", "couple", ["applicant", "partner"], ["outsider", "director"]),
+    ("program.staff_home", None, ["director", "reviewer", "pgme"], ["applicant", "aimg"]),
+    (
+        "program.view_applications",
+        "program",
+        ["director", "program_admin", "reviewer", "pgme", "admin"],
+        ["other_director", "other_pgme", "applicant", "aimg"],
+    ),
+    (
+        "program.edit",
+        "program",
+        ["director", "program_admin", "pgme", "admin"],
+        ["reviewer", "other_director", "other_pgme", "applicant"],
+    ),
+    (
+        "quota.rank",
+        "quota",
+        ["director", "program_admin"],
+        ["reviewer", "pgme", "other_director", "admin", "applicant"],
+    ),
+    (
+        "program.view_results",
+        "program",
+        ["director", "reviewer", "pgme", "admin"],
+        ["other_director", "other_pgme", "applicant"],
+    ),
+    ("province.manage_list", "AB", ["aimg", "admin"], ["bccap", "director", "applicant"]),
+    ("matchrun.view", None, ["admin"], ["director", "pgme", "applicant"]),
+]
+
+
+def _user(world, name):
+    if name == "partner":
+        return world["couple"].partner.user
+    person = world[name]
+    return getattr(person, "user", person)
+
+
+@pytest.mark.parametrize(("action", "target", "allowed", "refused"), CASES)
+def test_each_rule_allows_and_refuses_the_right_people(world, action, target, allowed, refused):
+    obj = world.get(target, target) if target else None
+    for name in allowed:
+        assert can(_user(world, name), action, obj), f"{name} should be allowed {action}"
+    for name in refused:
+        assert not can(_user(world, name), action, obj), f"{name} must be refused {action}"
+
+
+def test_every_rule_is_covered_here():
+    assert {case[0] for case in CASES} == set(actions())
+
+
+def test_anonymous_and_inactive_users_are_refused_everything(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    director = world["director"]
+    director.is_active = False
+    for action in actions():
+        assert not can(AnonymousUser(), action, world["program"])
+        assert not can(director, action, world["program"])
