@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from applicants.models import ApplicantProfile
 from core.errors import DomainError
@@ -104,8 +105,11 @@ def mine_submit(request: HttpRequest):  # type: ignore[no-untyped-def]
             raise DomainError(services.empty_list_message())
         services.rank_list_submit(actor=request.user, rank_list=rank_list)
     except DomainError as error:
-        return 400, {"detail": error.message}
-    return 200, _out(me.matching_id, "applicant", rank_list, iteration)
+        return Status(400, ErrorOut(detail=error.message))
+    return Status(
+        200,
+        _out(me.matching_id, "applicant", selectors.applicant_rank_list(me, iteration), iteration),
+    )
 
 
 @router.get("/program/{quota_id}", response=RankListOut)
