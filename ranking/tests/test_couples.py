@@ -52,7 +52,8 @@ def test_an_invitation_by_match_identifier_emails_the_partner_in_their_language(
     message = mail.outbox[0]
     assert message.to == [partner.user.email]
     assert "/fr/ranking/couple/" in message.body
-    assert "couple" in message.subject
+    assert "vous invite à vous classer en couple" in message.subject
+    assert "Bonjour" in message.body
     assert AuditEntry.objects.filter(action="ranking.couple.invite").exists()
 
 
@@ -211,3 +212,8 @@ def test_the_inviter_may_cancel_a_pending_invitation(as_user, applicant, partner
     as_user(applicant.user).post(reverse("ranking:couple_dissolve", args=[couple.pk]))
     couple.refresh_from_db()
     assert couple.status == CoupleStatus.DISSOLVED
+
+
+def test_the_couple_page_is_in_french_under_the_french_prefix(as_user, applicant):
+    body = as_user(applicant.user).get("/fr/ranking/couple/").content.decode()
+    assert "Se classer en couple" in body
