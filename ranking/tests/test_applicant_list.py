@@ -230,6 +230,23 @@ def _pdf_html(client, url):  # type: ignore[no-untyped-def]
         def write_pdf(self):  # type: ignore[no-untyped-def]
             return b"%PDF-fake"
 
-    with mock.patch("ranking.views.weasyprint.HTML", Recorder):
+    with mock.patch("weasyprint.HTML", Recorder):
         assert client.get(url).status_code == 200
     return seen["html"]
+
+
+def test_the_applicant_page_query_count_does_not_grow_with_the_list(
+    as_user, applicant, cycle, iteration, django_assert_max_num_queries
+):
+    from tests import factories
+
+    client = as_user(applicant.user)
+    for _ in range(30):
+        program = factories.make_program(cycle=cycle, iteration=iteration)
+        for q in program.quotas.all():
+            apply(applicant, q)
+            client.post(EDIT, {"op": "add", "quota": q.pk})
+    client.post(EDIT, {"op": "submit"})
+    with django_assert_max_num_queries(14):
+        response = client.get(PAGE)
+    assert response.content.decode().count('name="op" value="remove"') == 60
