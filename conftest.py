@@ -13,11 +13,23 @@ from tests import factories
 def _english_and_no_real_mail(settings):  # type: ignore[no-untyped-def]
     settings.LANGUAGE_CODE = "en"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.HUEY = {**settings.HUEY, "immediate": True}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _huey_immediate():  # type: ignore[no-untyped-def]
+    """Run background jobs inside the test. The huey instance is built when Django starts,
+    so the instance itself is switched, not the setting."""
+    from huey.contrib.djhuey import HUEY
+
+    before = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = before
 
 
 @pytest.fixture

@@ -96,7 +96,9 @@ class LedgerEntry(models.Model):
     @property
     def signed_cents(self) -> int:
         """Positive when it adds to the balance owed."""
-        return self.amount_cents if self.kind == EntryKind.CHARGE else -self.amount_cents
+        if self.kind == EntryKind.PAYMENT:
+            return -self.amount_cents
+        return self.amount_cents  # a charge, or a refund (money given back)
 
     def __str__(self) -> str:
         return f"{self.receipt_number} {self.kind} {self.amount_cents}"

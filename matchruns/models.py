@@ -31,6 +31,7 @@ class MatchRun(models.Model):
     problems = models.JSONField(_("verification problems"), default=list)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"))
     engine = models.CharField(_("engine"), max_length=50)
+    results_emailed_at = models.DateTimeField(_("results e-mailed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("match run")

@@ -6,4 +6,6 @@ app_name = "programs"
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("workspace/", views.workspace, name="workspace"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/edit/", views.edit, name="edit"),
 ]

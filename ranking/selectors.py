@@ -227,6 +227,19 @@ def rows_of_version(version: RankListVersion) -> list[Row]:
     ]
 
 
+def rank_list_status(applicant: ApplicantProfile, iteration: Iteration) -> str | None:
+    """For the dashboard: ``None`` (no list), ``draft`` (never submitted), ``submitted`` or
+    ``changed`` (edited since the last submitted version, which is still the one used)."""
+    rank_list = applicant_rank_list(applicant, iteration)
+    if rank_list is None:
+        return None
+    version = last_version(rank_list)
+    if version is None:
+        return "draft"
+    changed = has_unsubmitted_changes(entries_of(rank_list), version)
+    return "changed" if changed else "submitted"
+
+
 def deadline_of(rank_list_kind: str, iteration: Iteration) -> dt.datetime | None:
     """The deadline of a kind of list: ``quota`` lists close at the program deadline."""
     kind = (

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from applicants.models import ApplicantProfile, Couple
 from core.errors import DomainError
+from core.pdf import pdf_response
 from core.permissions import require, roles_of
 from cycles.deadlines import format_toronto
 from cycles.models import Iteration
@@ -171,7 +171,8 @@ def _pdf(
     version: RankListVersion | None = selectors.last_version(rank_list)
     entries = selectors.entries_of(rank_list)
     rows = selectors.rows_of_version(version) if version else selectors.rows_of_entries(entries)
-    html = render_to_string(
+    return pdf_response(
+        request,
         "ranking/pdf.html",
         {
             "kind": kind,
@@ -184,14 +185,8 @@ def _pdf(
             "printed_at": format_toronto(timezone.now()),
             "members": members,
         },
-        request=request,
+        filename=filename,
     )
-    import weasyprint  # imported on use: slow to load, and only PDFs need it
-
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 # --- Applicant --------------------------------------------------------------------------------

@@ -31,7 +31,9 @@ def entries(po: Path) -> list[tuple[list[str], str, str]]:
         elif line.startswith("msgstr"):
             field = "str"
             value = line.split(" ", 1)[1].strip('"')
-            msgstr = value if not line.startswith("msgstr[") else (msgstr and value and msgstr) or value
+            msgstr = (
+                value if not line.startswith("msgstr[") else (msgstr and value and msgstr) or value
+            )
             if line.startswith("msgstr[") and not value:
                 msgstr = ""
                 flags = [*flags, "missing-plural"]
@@ -45,7 +47,9 @@ def entries(po: Path) -> list[tuple[list[str], str, str]]:
 
 def main() -> int:
     problems = []
-    catalogues = sorted(p for p in ROOT.glob("**/locale/fr/LC_MESSAGES/django.po") if ".venv" not in p.parts)
+    catalogues = sorted(
+        p for p in ROOT.glob("**/locale/fr/LC_MESSAGES/django.po") if ".venv" not in p.parts
+    )
     if not catalogues:
         problems.append("no French catalogue found")
     for po in catalogues:

@@ -11,7 +11,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "cycles", "programs", "applicants", "fees", "applications", "ranking", "matchruns"]
+APPS = [
+    "accounts",
+    "cycles",
+    "programs",
+    "applicants",
+    "fees",
+    "applications",
+    "ranking",
+    "matchruns",
+]
 COMMON = ["--locale", "fr", "--no-obsolete", "--add-location", "file"]
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 
@@ -22,12 +31,22 @@ def main() -> None:
         subprocess.run([*MANAGE, "makemessages", *COMMON], cwd=ROOT / app, check=True)
     ignore = [f"--ignore={app}/*" for app in APPS]
     subprocess.run(
-        [*MANAGE, "makemessages", *COMMON, "--ignore=.venv/*", "--ignore=matchengine/*",
-         "--ignore=tests/*", "--ignore=bench/*", *ignore],
+        [
+            *MANAGE,
+            "makemessages",
+            *COMMON,
+            "--ignore=.venv/*",
+            "--ignore=matchengine/*",
+            "--ignore=tests/*",
+            "--ignore=bench/*",
+            *ignore,
+        ],
         cwd=ROOT,
         check=True,
     )
-    subprocess.run([*MANAGE, "compilemessages", "--locale", "fr", "--ignore=.venv"], cwd=ROOT, check=True)
+    subprocess.run(
+        [*MANAGE, "compilemessages", "--locale", "fr", "--ignore=.venv"], cwd=ROOT, check=True
+    )
 
 
 if __name__ == "__main__":

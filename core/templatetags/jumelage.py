@@ -42,3 +42,11 @@ def money(cents: int | None) -> str:
     sign = "-" if cents < 0 else ""
     cents = abs(int(cents))
     return f"{sign}{cents // 100:,}.{cents % 100:02d}"
+
+
+@register.filter
+def lookup(mapping: dict[Any, Any] | None, key: Any) -> Any:
+    """``mapping|lookup:key`` — a value from a dict built by the view."""
+    if not mapping:
+        return None
+    return mapping.get(key)

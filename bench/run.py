@@ -1,0 +1,328 @@
+#!/usr/bin/env python
+"""Benchmarks of the matching engine: ``.venv/bin/python bench/run.py [--quick] [--json OUT]``.
+
+Scenarios (synthetic markets from ``matchengine.generate``; see bench/README.md):
+
+a. NRMP-scale singles: 48,000 applicants, 6,000 programs, 43,000 positions.  Target: solve
+   (validation + matching + verification) <= 0.5 s.
+b. The same with 2.5% of applicants in couples.  Target: solve + verify <= 2 s.
+c. CaRMS scale: 5,000 applicants, 650 programs, 4,500 positions.  Target <= 0.1 s.
+d. 1,000,000 applicants (singles), in a subprocess to measure its peak RSS.
+   Targets: solve <= 30 s, peak RSS <= 8 GB.
+e. Side by side with the PyPI ``matching`` package (``HospitalResident``) on the CaRMS-size
+   instance without reversion (``matching`` has none); both must give the same
+   applicant-optimal matching.  Target: ours >= 100x faster.
+
+Timing is in-process with ``time.perf_counter``; each figure is the median of several runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from matchengine.instance import canonical_sha256, validate_instance  # noqa: E402
+
+from matchengine import solve  # noqa: E402
+from matchengine.generate import generate  # noqa: E402
+from matchengine.verify import verify  # noqa: E402
+
+NRMP = {"applicants": 48_000, "programs": 6_000, "positions": 43_000}
+CARMS = {"applicants": 5_000, "programs": 650, "positions": 4_500}
+MILLION = {"applicants": 1_000_000, "programs": 125_000, "positions": 900_000}
+MATCHING_VERSION = "1.4.3"
+GNU_TIME = "/usr/bin/time"
+
+
+def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, list[float], Any]:
+    """Median seconds over ``repeats`` runs, all runs, and the last return value."""
+    times = []
+    value: Any = None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        value = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times, value
+
+
+def size_of(instance: dict[str, Any]) -> dict[str, int]:
+    return {
+        "applicants": len(instance["applicants"]),
+        "programs": len(instance["programs"]),
+        "positions": sum(p["capacity"] for p in instance["programs"]),
+        "couples": len(instance["couples"]),
+        "applicant_list_entries": sum(len(a["ranking"]) for a in instance["applicants"]),
+        "program_list_entries": sum(len(p["ranking"]) for p in instance["programs"]),
+    }
+
+
+def scenario(
+    name: str, instance: dict[str, Any], repeats: int, target: float, seconds_label: str
+) -> dict[str, Any]:
+    """Time solve (it validates and verifies) and, apart, its parts."""
+    solve(instance)  # warm-up
+    median, runs, result = timed(lambda: solve(instance), repeats)
+    sha = canonical_sha256(instance)
+    parts = {
+        "validate_instance": timed(lambda: validate_instance(instance), repeats)[0],
+        "canonical_sha256": timed(lambda: canonical_sha256(instance), repeats)[0],
+        "verify": timed(lambda: verify(instance, result), repeats)[0],
+        "verify_given_sha": timed(lambda: verify(instance, result, instance_sha256=sha), repeats)[
+            0
+        ],
+    }
+    problems = verify(instance, result)
+    return {
+        "name": name,
+        "size": size_of(instance),
+        "measure": seconds_label,
+        "median_s": median,
+        "runs_s": runs,
+        "target_s": target,
+        "ok": median <= target,
+        "status": result["status"],
+        "verify_problems": len(problems),
+        "parts_median_s": parts,
+    }
+
+
+def ensure_matching() -> Any:
+    """Import ``matching.games``, installing matching==1.4.3 first if it is missing."""
+    try:
+        return importlib.import_module("matching.games")
+    except ImportError:
+        subprocess.check_call(
+            [sys.executable, "-m", "pip", "install", "--quiet", f"matching=={MATCHING_VERSION}"]
+        )
+        importlib.invalidate_caches()
+        return importlib.import_module("matching.games")
+
+
+def matching_solve(games: Any, instance: dict[str, Any]) -> dict[str, str | None]:
+    """Build a HospitalResident game from the instance (mutual lists) and solve it."""
+    capacity = {p["id"]: p["capacity"] for p in instance["programs"]}
+    ranks = {p["id"]: set(p["ranking"]) for p in instance["programs"]}
+    wants = {a["id"]: set(a["ranking"]) for a in instance["applicants"]}
+    resident_prefs = {
+        a["id"]: [p for p in a["ranking"] if a["id"] in ranks[p] and capacity[p] > 0]
+        for a in instance["applicants"]
+    }
+    resident_prefs = {a: prefs for a, prefs in resident_prefs.items() if prefs}
+    hospital_prefs = {
+        p["id"]: [a for a in p["ranking"] if p["id"] in wants[a] and a in resident_prefs]
+        for p in instance["programs"]
+        if capacity[p["id"]] > 0
+    }
+    hospital_prefs = {p: prefs for p, prefs in hospital_prefs.items() if prefs}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        game = games.HospitalResident.create_from_dictionaries(
+            resident_prefs, hospital_prefs, {p: capacity[p] for p in hospital_prefs}
+        )
+        matching = game.solve(optimal="resident")
+    out: dict[str, str | None] = {a["id"]: None for a in instance["applicants"]}
+    for hospital, residents in matching.items():
+        for resident in residents:
+            out[resident.name] = hospital.name
+    return out
+
+
+def compare_with_matching(repeats: int, matching_repeats: int) -> dict[str, Any]:
+    games = ensure_matching()
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 100_000))
+    instance = generate(**CARMS, seed=5, reversion_share=0.0)
+    solve(instance)
+    ours, ours_runs, result = timed(lambda: solve(instance), repeats)
+    theirs, theirs_runs, assignments = timed(
+        lambda: matching_solve(games, instance), matching_repeats
+    )
+    same = result["assignments"] == assignments
+    ratio = theirs / ours
+    return {
+        "name": "e. vs PyPI matching 1.4.3 (5,000 singles, no reversion)",
+        "size": size_of(instance),
+        "measure": "matching build+solve / our solve",
+        "ours_median_s": ours,
+        "ours_runs_s": ours_runs,
+        "matching_median_s": theirs,
+        "matching_runs_s": theirs_runs,
+        "ratio": ratio,
+        "target_ratio": 100.0,
+        "ok": same and ratio >= 100.0,
+        "same_assignments": same,
+    }
+
+
+def child_million(out: str) -> None:
+    """Runs in a subprocess: generate 1M applicants, time solve, report own RSS."""
+    start = time.perf_counter()
+    instance = generate(**MILLION, seed=1)
+    generated = time.perf_counter() - start
+    rss_after_generate = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    result = solve(instance)
+    seconds = time.perf_counter() - start
+    Path(out).write_text(
+        json.dumps(
+            {
+                "generate_s": generated,
+                "solve_s": seconds,
+                "status": result["status"],
+                "rss_after_generate_kb": rss_after_generate,
+                "size": size_of(instance),
+            }
+        )
+    )
+
+
+def million(repeats: int) -> dict[str, Any]:
+    runs: list[dict[str, Any]] = []
+    peak_kb = 0
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "million.json")
+            rss_file = os.path.join(tmp, "rss")
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--child-million", out]
+            if os.access(GNU_TIME, os.X_OK):  # GNU time: the child's own peak RSS, in KB
+                subprocess.run([GNU_TIME, "-f", "%M", "-o", rss_file, *cmd], check=True)
+                peak_kb = max(peak_kb, int(Path(rss_file).read_text().split()[-1]))
+            else:  # the largest child this process has waited for
+                subprocess.run(cmd, check=True)
+                peak_kb = max(peak_kb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+            runs.append(json.loads(Path(out).read_text()))
+    solve_times = [r["solve_s"] for r in runs]
+    median = statistics.median(solve_times)
+    peak_gb = peak_kb / 1024 / 1024
+    return {
+        "name": "d. 1,000,000 singles (subprocess)",
+        "size": runs[0]["size"],
+        "measure": "solve (validate + match + verify)",
+        "median_s": median,
+        "runs_s": solve_times,
+        "target_s": 30.0,
+        "generate_s": [r["generate_s"] for r in runs],
+        "status": runs[0]["status"],
+        "peak_rss_gb": peak_gb,
+        "rss_after_generate_gb": max(r["rss_after_generate_kb"] for r in runs) / 1024 / 1024,
+        "target_rss_gb": 8.0,
+        "ok": median <= 30.0 and peak_gb <= 8.0,
+    }
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    print()
+    print(f"{'scenario':<58} {'median':>10} {'target':>10}  ok")
+    print("-" * 84)
+    for r in rows:
+        if "ratio" in r:
+            print(
+                f"{r['name']:<58} {r['ratio']:>9.0f}x {'>= 100x':>10}  {'yes' if r['ok'] else 'NO'}"
+            )
+            print(
+                f"    ours {r['ours_median_s'] * 1000:.1f} ms, matching "
+                f"{r['matching_median_s']:.2f} s, same assignments: {r['same_assignments']}"
+            )
+            continue
+        print(
+            f"{r['name']:<58} {r['median_s']:>9.3f}s {r['target_s']:>9.2f}s  "
+            f"{'yes' if r['ok'] else 'NO'}"
+        )
+        notes = [f"status {r['status']}"]
+        if "parts_median_s" in r:
+            parts = r["parts_median_s"]
+            notes.append(
+                "alone: validate {validate_instance:.3f}s, sha256 {canonical_sha256:.3f}s, "
+                "verify {verify:.3f}s ({verify_given_sha:.3f}s given the hash)".format(**parts)
+            )
+        if "peak_rss_gb" in r:
+            notes.append(
+                f"peak RSS {r['peak_rss_gb']:.2f} GB (after generating: "
+                f"{r['rss_after_generate_gb']:.2f} GB), generate {r['generate_s'][0]:.1f}s"
+            )
+        print("    " + "; ".join(notes))
+    print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="fewer runs, no 1M scenario")
+    parser.add_argument("--json", metavar="OUT", help="write the figures to this JSON file")
+    parser.add_argument("--repeats", type=int, default=None, help="runs per figure")
+    parser.add_argument("--child-million", metavar="OUT", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_million:
+        child_million(args.child_million)
+        return 0
+
+    repeats = args.repeats or (3 if args.quick else 7)
+    rows: list[dict[str, Any]] = []
+    print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
+    print("a. NRMP-scale singles ...", flush=True)
+    rows.append(
+        scenario(
+            "a. NRMP singles (48,000 applicants)",
+            generate(**NRMP, seed=1),
+            repeats,
+            0.5,
+            "solve",
+        )
+    )
+    print("b. NRMP-scale with couples ...", flush=True)
+    rows.append(
+        scenario(
+            "b. NRMP with 2.5% in couples",
+            generate(**NRMP, seed=1, couples_share=0.025),
+            repeats,
+            2.0,
+            "solve",
+        )
+    )
+    print("c. CaRMS scale ...", flush=True)
+    rows.append(
+        scenario(
+            "c. CaRMS singles (5,000 applicants)",
+            generate(**CARMS, seed=5),
+            max(repeats, 11),
+            0.1,
+            "solve",
+        )
+    )
+    if not args.quick:
+        print("d. 1,000,000 applicants (subprocess) ...", flush=True)
+        rows.append(million(1))
+    print("e. PyPI matching side by side ...", flush=True)
+    rows.append(compare_with_matching(max(repeats, 11), 1 if args.quick else 3))
+    print_table(rows)
+    if args.json:
+        figures = {
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "repeats": repeats,
+            "scenarios": rows,
+        }
+        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
+        print(f"figures written to {args.json}")
+    return 0 if all(r["ok"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,345 @@
+"""Exact search for a stable matching (couples, reversion) with a SAT solver.
+
+When the couples heuristic (:mod:`matchengine.couples`) ends unstable, this module encodes
+"a valid matching with no blocking pair and no blocking couple", exactly as the spec
+defines them, as a CNF formula and hands it to Glucose 4 (python-sat).  A model is a stable
+matching; unsatisfiability proves that none exists (Ronn 1990 showed the question is
+NP-complete, so a complete search is the honest answer; the SAT approach follows Biró,
+Manlove & McBride 2014, "The hospitals/residents problem with couples: complexity and
+integer programming models").
+
+Encoding (all numbers are program/option indices of the compiled market):
+
+* ``x[a,k]``: single ``a`` gets the ``k``-th program of its ranking (only mutually acceptable
+  pairs).  ``y[c,k]``: couple ``c`` gets its ``k``-th option (only options whose programs rank
+  the members sent to them).  At most one per single, at most one per couple.
+* Reversion without arithmetic on capacities.  Let ``subtree(p)`` be ``p`` and every program
+  reverting into it, transitively, and ``own(p)`` the sum of their capacities.  With the
+  spec's rule, a matching is within its final capacities iff for every ``p`` the applicants
+  held in ``subtree(p)`` number at most ``own(p)``; a program with ``reverts_to`` always ends
+  *full* (final capacity = what it holds); a program without has final capacity
+  ``own(p) - held(subtree(p) - p)``.  Without reversion this is just ``held(p) <= cap(p)``.
+* Occupants: for each program, the literals putting an applicant there, in the program's
+  rank order (a couple option sending both members counts twice).  A sequential counter
+  (Sinz 2005) with both directions of each implication gives, for every prefix of
+  "descendants' occupants, then p's occupants by rank", literals "at least j of these".
+* No blocking pair (single ``a``, program ``p`` at position ``k`` of its ranking):
+  ``a`` holds one of its first ``k+1`` programs, or ``p`` would not take ``a``: for a program
+  without ``reverts_to``, "held in descendants + held at p ranked above a >= own(p)"; for a
+  reverting program, "nobody at p is ranked below a".
+* No blocking couple ``(c, k)``: for every state ``j`` the couple may be in that is worse
+  than ``k`` (an option after ``k``, or unmatched), ``not state_j`` or some program of option
+  ``k`` would not take the member(s) sent to it, where the places the couple's own members
+  hold under ``j`` count as free (the spec's "leaving L").
+* Capacities: "at least own(p)+1 in subtree(p)" is false.
+
+The search runs under ``deadline`` (a timer interrupts the solver); building the formula
+checks the deadline too.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import accumulate
+
+from matchengine.instance import Market
+
+__all__ = ["Found", "find_stable"]
+
+
+@dataclass(slots=True)
+class Found:
+    """``status`` is ``stable`` (with an assignment), ``no-stable-matching`` or ``unresolved``."""
+
+    status: str
+    assignment: dict[str, int] | None
+
+
+_Decoder = Callable[[set[int]], dict[str, int]]
+
+
+class _Timeout(Exception):
+    pass
+
+
+class _Cnf:
+    """Clauses with constant folding: literal ``TRUE`` is always true."""
+
+    def __init__(self, deadline: float | None) -> None:
+        self.top = 1
+        self.TRUE = 1
+        self.clauses: list[list[int]] = [[1]]
+        self.deadline = deadline
+        self._n = 0
+
+    def new(self) -> int:
+        self.top += 1
+        return self.top
+
+    def add(self, clause: list[int]) -> None:
+        t = self.TRUE
+        if t in clause:
+            return
+        self.clauses.append([x for x in clause if x != -t])
+        self._n += 1
+        if self.deadline is not None and self._n & 4095 == 0 and time.monotonic() > self.deadline:
+            raise _Timeout
+
+    def at_most_one(self, lits: list[int]) -> None:
+        if len(lits) <= 5:
+            for i in range(len(lits)):
+                for j in range(i + 1, len(lits)):
+                    self.add([-lits[i], -lits[j]])
+            return
+        # Sequential (ladder) encoding: s_i = "some of lits[0..i] is true".
+        prev = lits[0]
+        for i in range(1, len(lits)):
+            s = self.new()
+            self.add([-prev, s])
+            self.add([-lits[i], s])
+            self.add([-prev, -lits[i]])
+            prev = s
+
+
+class _Counter:
+    """Sequential counter over ``lits``: ``ge(i, j)`` <=> at least j of the first i are true."""
+
+    def __init__(self, cnf: _Cnf, lits: list[int], k: int) -> None:
+        self.cnf = cnf
+        self.k = k
+        t = cnf.TRUE
+        # rows[i][j] for j = 0..min(i, k); rows[i][0] = TRUE.
+        rows: list[list[int]] = [[t]]
+        for i, lit in enumerate(lits, start=1):
+            prev = rows[-1]
+            row = [t]
+            for j in range(1, min(i, k) + 1):
+                s = cnf.new()
+                below = prev[j] if j < len(prev) else -t  # at least j among i-1
+                less = prev[j - 1]  # at least j-1 among i-1
+                cnf.add([-below, s])
+                cnf.add([-less, -lit, s])
+                cnf.add([-s, below, less])
+                cnf.add([-s, below, lit])
+                row.append(s)
+            rows.append(row)
+        self.rows = rows
+
+    def ge(self, i: int, j: int) -> int:
+        t = self.cnf.TRUE
+        if j <= 0:
+            return t
+        if j > i:
+            return -t
+        if j > self.k:
+            raise ValueError("counter too small")  # pragma: no cover - sized by the caller
+        return self.rows[i][j]
+
+
+def find_stable(market: Market, *, deadline: float | None = None) -> Found:
+    """A stable matching of ``market`` (see the module docstring), or why there is none.
+
+    Returns ``Found("stable", assignment)`` (applicant id -> program number),
+    ``Found("no-stable-matching", None)`` when the formula is unsatisfiable, or
+    ``Found("unresolved", None)`` when the deadline passed first.
+    """
+    try:
+        cnf, decode = _encode(market, deadline)
+    except _Timeout:
+        return Found("unresolved", None)
+    from pysat.solvers import Solver
+
+    with Solver(name="glucose4", bootstrap_with=cnf.clauses) as solver:
+        timer = None
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return Found("unresolved", None)
+            timer = threading.Timer(left, solver.interrupt)
+            timer.daemon = True
+            timer.start()
+        try:
+            sat = solver.solve_limited(expect_interrupt=True)
+        finally:
+            if timer is not None:
+                timer.cancel()
+        if sat is None:
+            return Found("unresolved", None)
+        if not sat:
+            return Found("no-stable-matching", None)
+        model = solver.get_model()
+        assert model is not None
+    true = {v for v in model if v > 0}
+    return Found("stable", decode(true))
+
+
+def _encode(market: Market, deadline: float | None) -> tuple[_Cnf, _Decoder]:
+    cnf = _Cnf(deadline)
+    prank, pidx = market.prank, market.pidx
+    m = len(market.prog_ids)
+    rev = market.reverts_to
+
+    # Variables.
+    member_of: dict[str, tuple[int, int]] = {}  # member -> (couple, 0 or 1)
+    for c, pair in enumerate(market.members):
+        member_of[pair[0]] = (c, 0)
+        member_of[pair[1]] = (c, 1)
+    single_vars: dict[str, list[tuple[int, int, int]]] = {}  # a -> [(k, p, var)]
+    for a, lst in market.ranking.items():
+        if not lst or a in member_of:
+            continue
+        vs = []
+        for k, pid in enumerate(lst):
+            p = pidx[pid]
+            if a in prank[p]:
+                vs.append((k, p, cnf.new()))
+        single_vars[a] = vs
+    couple_vars: list[dict[int, int]] = []  # c -> {option index: var}
+    for c, opts in enumerate(market.options):
+        m1, m2 = market.members[c]
+        vs_c: dict[int, int] = {}
+        for k, (p1, p2) in enumerate(opts):
+            if (p1 < 0 or m1 in prank[p1]) and (p2 < 0 or m2 in prank[p2]):
+                vs_c[k] = cnf.new()
+        couple_vars.append(vs_c)
+
+    for vs in single_vars.values():
+        cnf.at_most_one([v for _, _, v in vs])
+    for vs_c in couple_vars:
+        cnf.at_most_one(list(vs_c.values()))
+
+    # Occupants of each program, grouped by rank.
+    groups: list[dict[int, list[int]]] = [{} for _ in range(m)]
+    for a, vs in single_vars.items():
+        for _, p, v in vs:
+            groups[p].setdefault(prank[p][a], []).append(v)
+    for c, vs_c in enumerate(couple_vars):
+        m1, m2 = market.members[c]
+        for k, v in vs_c.items():
+            p1, p2 = market.options[c][k]
+            if p1 >= 0:
+                groups[p1].setdefault(prank[p1][m1], []).append(v)
+            if p2 >= 0:
+                groups[p2].setdefault(prank[p2][m2], []).append(v)
+    ranks_sorted = [sorted(g) for g in groups]
+    own_seq = [[v for r in ranks_sorted[p] for v in groups[p][r]] for p in range(m)]
+
+    # Subtrees of the reversion forest (descendants of p, in a fixed order), own(p).
+    children: list[list[int]] = [[] for _ in range(m)]
+    for p in range(m):
+        if rev[p] >= 0:
+            children[rev[p]].append(p)
+    own = list(market.capacity)
+    desc: list[list[int]] = [[] for _ in range(m)]
+    from matchengine.solver import reversion_order
+
+    for p in reversion_order(market):  # leaves first
+        t = rev[p]
+        own[t] += own[p]
+        desc[t].extend([p, *desc[p]])
+
+    # prefix_len(p, r): number of p's occupant literals ranked strictly above r.
+    cumulative = [[0, *accumulate(len(groups[p][r]) for r in ranks_sorted[p])] for p in range(m)]
+
+    def prefix_len(p: int, r: int) -> int:
+        return cumulative[p][bisect_left(ranks_sorted[p], r)]
+
+    # Counters.  Roots: over desc occupants + own occupants (prefix counts, up to own+2).
+    # Reverting programs: capacity over the subtree, and a suffix counter up to 2.
+    root_counter: dict[int, tuple[_Counter, int]] = {}
+    suffix_counter: dict[int, _Counter] = {}
+    for p in range(m):
+        d_lits = [v for q in desc[p] for v in own_seq[q]]
+        if rev[p] < 0:
+            if not d_lits and not own_seq[p]:
+                continue
+            counter = _Counter(cnf, d_lits + own_seq[p], own[p] + 2)
+            root_counter[p] = (counter, len(d_lits))
+            total = len(d_lits) + len(own_seq[p])
+            cnf.add([-counter.ge(total, own[p] + 1)])
+        else:
+            seq = d_lits + own_seq[p]
+            if len(seq) > own[p]:
+                cap_counter = _Counter(cnf, seq, own[p] + 1)
+                cnf.add([-cap_counter.ge(len(seq), own[p] + 1)])
+            suffix_counter[p] = _Counter(cnf, own_seq[p][::-1], 2)
+
+    def not_take(p: int, worst: int, n_takers: int, d: int) -> int:
+        """Literal: p would NOT take n_takers applicants whose worst rank is ``worst``,
+        d of the leaving members holding places at p ranked above ``worst``."""
+        t = cnf.TRUE
+        if rev[p] < 0:
+            got = root_counter.get(p)
+            if got is None:  # nobody can ever be at p or below it
+                return t if own[p] - n_takers + d + 1 <= 0 else -t
+            counter, n_desc = got
+            return counter.ge(n_desc + prefix_len(p, worst), own[p] - n_takers + d + 1)
+        need = n_takers - d
+        if need <= 0:
+            return -t
+        total = len(own_seq[p])
+        suffix_len = total - prefix_len(p, worst)
+        return -suffix_counter[p].ge(suffix_len, need)
+
+    # No blocking pair.
+    for a, vs in single_vars.items():
+        up_to: list[int] = []
+        for _, p, v in vs:
+            up_to.append(v)
+            cnf.add([*up_to, not_take(p, prank[p][a], 1, 0)])
+
+    # No blocking couple.
+    for c, vs_c in enumerate(couple_vars):
+        if not vs_c:
+            continue
+        m1, m2 = market.members[c]
+        opts = market.options[c]
+        unmatched = cnf.new()
+        cnf.add([unmatched, *vs_c.values()])
+        for v in vs_c.values():
+            cnf.add([-unmatched, -v])
+        keys = sorted(vs_c)
+        for k in keys:
+            p1, p2 = opts[k]
+            r1 = prank[p1][m1] if p1 >= 0 else -1
+            r2 = prank[p2][m2] if p2 >= 0 else -1
+            states = [(opts[j], vs_c[j]) for j in keys if j > k] + [((-1, -1), unmatched)]
+            for (q1, q2), state in states:
+                # Under this state m1 holds a place at q1 and m2 at q2 (-1: none); those
+                # ranked above ``worst`` at the program asked count as leaving (d).
+                clause = [-state]
+                if p1 >= 0 and p1 == p2:
+                    worst = max(r1, r2)
+                    d = (q1 == p1 and r1 < worst) + (q2 == p1 and r2 < worst)
+                    clause.append(not_take(p1, worst, 2, d))
+                else:
+                    if p1 >= 0:
+                        d = (q1 == p1 and prank[p1][m1] < r1) + (q2 == p1 and prank[p1][m2] < r1)
+                        clause.append(not_take(p1, r1, 1, d))
+                    if p2 >= 0:
+                        d = (q1 == p2 and prank[p2][m1] < r2) + (q2 == p2 and prank[p2][m2] < r2)
+                        clause.append(not_take(p2, r2, 1, d))
+                cnf.add(clause)
+
+    def decode(true: set[int]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for a, vs in single_vars.items():
+            for _, p, v in vs:
+                if v in true:
+                    out[a] = p
+        for c, vs_c in enumerate(couple_vars):
+            m1, m2 = market.members[c]
+            for k, v in vs_c.items():
+                if v in true:
+                    p1, p2 = market.options[c][k]
+                    if p1 >= 0:
+                        out[m1] = p1
+                    if p2 >= 0:
+                        out[m2] = p2
+        return out
+
+    return cnf, decode

@@ -1,0 +1,100 @@
+"""Reads of programs: the directory, a program's page, who may apply to which quota."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from core.choices import PROVINCES_WITH_IMG_LIST, Province, Stream
+from cycles.models import Cycle
+from programs.models import Program, Quota
+
+
+def eligible_provinces_of(applicant: Any, cycle: Cycle) -> set[str]:
+    """Provinces whose IMG list names ``applicant`` in ``cycle``."""
+    from applicants.models import ProvincialEligibility
+
+    return set(
+        ProvincialEligibility.objects.filter(applicant=applicant, cycle=cycle).values_list(
+            "province", flat=True
+        )
+    )
+
+
+def quota_open_to(
+    applicant: Any, quota: Quota, *, eligible_provinces: set[str]
+) -> tuple[bool, str]:
+    """Whether ``applicant`` may apply to ``quota``, and if not, why (a translated sentence).
+
+    CMG quotas are open to CMGs; IMG quotas to IMGs, and in Alberta, British Columbia and Quebec
+    only to IMGs on that province's list; competitive quotas to both.
+    """
+    if quota.stream == Stream.COMPETITIVE:
+        return True, ""
+    if quota.stream != applicant.stream:
+        if quota.stream == Stream.CMG:
+            return False, _("These positions are reserved for Canadian medical graduates.")
+        return False, _("These positions are reserved for international medical graduates.")
+    province = quota.program.school.province
+    restricted = quota.stream == Stream.IMG and province in PROVINCES_WITH_IMG_LIST
+    if restricted and province not in eligible_provinces:
+        return False, _(
+            "IMG positions in %(province)s are open only to IMGs on the list of the "
+            "%(body)s; you are not on it for this cycle."
+        ) % {"province": Province(province).label, "body": PROVINCES_WITH_IMG_LIST[province]}
+    return True, ""
+
+
+def program_queryset(cycle: Cycle) -> QuerySet[Program]:
+    return (
+        Program.objects.filter(cycle=cycle)
+        .select_related("school", "discipline")
+        .prefetch_related(
+            Prefetch("quotas", queryset=Quota.objects.select_related("reverts_to__program"))
+        )
+        .order_by("school__code", "code")
+    )
+
+
+def program_directory(
+    *,
+    cycle: Cycle,
+    text: str = "",
+    discipline: str = "",
+    province: str = "",
+    language: str = "",
+    page: int | str = 1,
+    per_page: int = 25,
+) -> Page[Program]:
+    """One page of the directory, filtered; a fixed number of queries whatever its size."""
+    programs = program_queryset(cycle)
+    if text:
+        programs = programs.filter(
+            Q(name_en__icontains=text)
+            | Q(name_fr__icontains=text)
+            | Q(code__icontains=text)
+            | Q(school__name_en__icontains=text)
+            | Q(school__name_fr__icontains=text)
+        )
+    if discipline:
+        programs = programs.filter(discipline__code=discipline)
+    if province:
+        programs = programs.filter(school__province=province)
+    if language:
+        programs = programs.filter(language=language)
+    return Paginator(programs, per_page).get_page(page)
+
+
+def program_by_code(cycle: Cycle, code: str) -> Program | None:
+    return program_queryset(cycle).filter(code=code).first()
+
+
+def programs_of_staff(roles: Any, cycle: Cycle) -> QuerySet[Program]:
+    """Programs a staff member works on: by program role or by their school's PGME office."""
+    ids: set[int] = set()
+    for values in roles.program_ids.values():
+        ids |= set(values)
+    return program_queryset(cycle).filter(Q(pk__in=ids) | Q(school_id__in=roles.school_ids))
