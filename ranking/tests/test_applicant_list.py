@@ -250,3 +250,17 @@ def test_the_applicant_page_query_count_does_not_grow_with_the_list(
     with django_assert_max_num_queries(14):
         response = client.get(PAGE)
     assert response.content.decode().count('name="op" value="remove"') == 60
+
+
+def test_the_dashboard_status_follows_draft_submitted_and_changed(as_user, applicant, applied):
+    from ranking.selectors import rank_list_status
+
+    iteration = applied[0].iteration
+    assert rank_list_status(applicant, iteration) is None
+    client = as_user(applicant.user)
+    add_all(client, applied[:2])
+    assert rank_list_status(applicant, iteration) == "draft"
+    client.post(EDIT, {"op": "submit"})
+    assert rank_list_status(applicant, iteration) == "submitted"
+    client.post(EDIT, {"op": "add", "quota": applied[2].pk})
+    assert rank_list_status(applicant, iteration) == "changed"
