@@ -1,8 +1,8 @@
 """Reads of the matchruns domain: submitted rank order lists, runs, released results.
 
 ``submitted_lists`` reads the last submitted version (highest ``number``) of every rank order
-list of an iteration from ``ranking.models.RankListVersion``. It stands in for
-``ranking.selectors.submitted_lists`` until that exists; the entries' JSON is read tolerantly
+list of an iteration from ``ranking.models.RankListVersion`` for the match snapshot (the one
+reader of submitted versions); the entries' JSON is read tolerantly
 (each entry a dict naming a quota by pk or code, a partner quota, or an applicant by pk or
 matching id; sorted by ``position`` when given).
 """

@@ -13,25 +13,10 @@ from typing import Any
 
 from applicants.models import ApplicantProfile, Couple, CoupleStatus
 from cycles.models import Iteration
+from matchruns.selectors import submitted_lists
 from programs.models import Quota
 
-try:  # the ranking helper's selector, when it is merged
-    from ranking.selectors import submitted_lists as _ranking_submitted_lists  # type: ignore
-except ImportError:  # pragma: no cover - depends on merge order
-    _ranking_submitted_lists = None
-
-from matchruns.selectors import SubmittedLists
-from matchruns.selectors import submitted_lists as _own_submitted_lists
-
 FORMAT = "match-instance/1"
-
-
-def _lists(iteration: Iteration) -> SubmittedLists:
-    if _ranking_submitted_lists is not None:
-        lists = _ranking_submitted_lists(iteration)
-        if isinstance(lists, SubmittedLists):
-            return lists
-    return _own_submitted_lists(iteration)
 
 
 def canonical_json(instance: dict[str, Any]) -> str:
@@ -62,7 +47,7 @@ def build_instance(iteration: Iteration) -> dict[str, Any]:
             participations__cycle_id=cycle_id, participations__withdrawn_at__isnull=True
         ).values_list("pk", "matching_id")
     )
-    lists = _lists(iteration)
+    lists = submitted_lists(iteration)
 
     couples_out: list[dict[str, Any]] = []
     in_couple: set[int] = set()

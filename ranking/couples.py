@@ -1,10 +1,12 @@
-"""Couples: two applicants who rank pairs of programs together.
+"""Couples: two applicants who rank program pairs together (invite, respond, unlink).
 
-The partner must accept the invitation; either member may unlink before the applicant rank order
-list deadline. While linked, the couple's list replaces the members' own lists in the match.
+The inviter is member 1, the partner member 2 (in that order in the couple's pairs and in the
+match instance). Every change is possible until the applicant rank order list deadline.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -15,96 +17,176 @@ from applicants.models import ApplicantProfile, Couple, CoupleStatus
 from core.audit import audit
 from core.errors import DomainError
 from cycles.deadlines import require_window
-from cycles.models import Cycle, MilestoneKind
-from cycles.selectors import iteration_of
-from ranking.tasks import send_couple_invitation
+from cycles.models import Iteration, MilestoneKind
+from cycles.selectors import current_iteration
+from ranking import selectors
 
 
-def _check_deadline(cycle: Cycle) -> None:
-    iteration = iteration_of(cycle)
-    if iteration is not None:
-        require_window(
-            iteration,
-            opens=None,
-            closes=MilestoneKind.APPLICANT_ROL_DEADLINE,
-            what=_("Linking or unlinking a couple"),
-        )
+def _iteration(iteration: Iteration | None) -> Iteration:
+    iteration = iteration or current_iteration()
+    if iteration is None:
+        raise DomainError(_("No match is open at the moment."), code="no_match")
+    return iteration
 
 
-def _in_couple(applicant: ApplicantProfile, cycle: Cycle) -> bool:
-    return (
-        Couple.objects.filter(cycle=cycle, status__in=[CoupleStatus.PENDING, CoupleStatus.ACTIVE])
-        .filter(Q(inviter=applicant) | Q(partner=applicant))
-        .exists()
-    )
+def _require_open(iteration: Iteration, what: str) -> None:
+    require_window(iteration, opens=None, closes=MilestoneKind.APPLICANT_ROL_DEADLINE, what=what)
+
+
+def _find_partner(identifier: str) -> ApplicantProfile | None:
+    identifier = identifier.strip()
+    if not identifier:
+        return None
+    found = ApplicantProfile.objects.select_related("user")
+    if "@" in identifier:
+        return found.filter(user__email__iexact=identifier).first()
+    return found.filter(matching_id__iexact=identifier).first()
+
+
+def _notify(task: Any, couple_id: int) -> None:
+    transaction.on_commit(lambda: task(couple_id))
 
 
 @transaction.atomic
-def couple_invite(*, inviter: ApplicantProfile, partner_matching_id: str, cycle: Cycle) -> Couple:
-    _check_deadline(cycle)
-    partner = (
-        ApplicantProfile.objects.filter(matching_id=partner_matching_id.strip().upper())
-        .select_related("user")
-        .first()
-    )
-    if partner is None:
+def couple_invite(
+    *, inviter: ApplicantProfile, partner_matching_id: str, iteration: Iteration | None = None
+) -> Couple:
+    """Invite the applicant with this match identifier (or e-mail address) to rank as a couple."""
+    from ranking.tasks import send_couple_invitation
+
+    iteration = _iteration(iteration)
+    _require_open(iteration, _("Inviting a partner to rank as a couple"))
+    cycle_id = iteration.cycle_id
+    # Lock the inviter's profile so two invitations sent at once cannot both pass the checks.
+    inviter = ApplicantProfile.objects.select_for_update().get(pk=inviter.pk)
+    if not selectors.participation_active(inviter, cycle_id):
         raise DomainError(
-            _("No applicant has the match identifier “%(id)s”. Ask your partner for theirs.")
-            % {"id": partner_matching_id},
-            code="unknown",
+            _("You do not take part in this match, so you cannot form a couple."),
+            code="not_participating",
+        )
+    partner = _find_partner(partner_matching_id)
+    if partner is None or not selectors.participation_active(partner, cycle_id):
+        raise DomainError(
+            _(
+                "No applicant taking part in this match has the match identifier or e-mail "
+                "address “%(value)s”. Check it with your partner and try again."
+            )
+            % {"value": partner_matching_id.strip()},
+            code="unknown_partner",
         )
     if partner.pk == inviter.pk:
-        raise DomainError(_("You cannot form a couple with yourself."), code="self")
-    # Lock both profiles so two crossing invitations cannot both succeed.
-    list(ApplicantProfile.objects.select_for_update().filter(pk__in=[inviter.pk, partner.pk]))
-    if _in_couple(inviter, cycle):
+        raise DomainError(_("You cannot invite yourself: enter your partner's match identifier."))
+    if selectors.linked_couple(inviter, cycle_id) is not None:
         raise DomainError(
-            _("You are already in a couple or have an invitation pending; unlink it first."),
-            code="busy",
+            _("You are already linked in a couple: unlink it before inviting someone else."),
+            code="already_linked",
         )
-    if _in_couple(partner, cycle):
+    if selectors.linked_couple(partner, cycle_id) is not None:
         raise DomainError(
-            _("This applicant is already in a couple or has an invitation pending."), code="busy"
+            _("%(name)s is already linked in another couple.") % {"name": partner},
+            code="partner_linked",
         )
-    couple = Couple.objects.create(cycle=cycle, inviter=inviter, partner=partner)
-    audit(actor=inviter.user, action="ranking.couple.invited", target=couple)
-    transaction.on_commit(lambda: send_couple_invitation(couple.pk))
+    pending = Couple.objects.filter(
+        Q(inviter=inviter) | Q(partner=inviter, inviter=partner),
+        cycle_id=cycle_id,
+        status=CoupleStatus.PENDING,
+    ).first()
+    if pending is not None:
+        if pending.inviter_id == inviter.pk:
+            message = _(
+                "You already have an invitation waiting for an answer: cancel it before "
+                "inviting someone else."
+            )
+        else:
+            message = _("%(name)s has already invited you: accept or decline that invitation.") % {
+                "name": partner
+            }
+        raise DomainError(message, code="pending")
+    couple = Couple.objects.create(cycle_id=cycle_id, inviter=inviter, partner=partner)
+    audit(
+        actor=inviter.user,
+        action="ranking.couple.invite",
+        target=couple,
+        data={"partner": partner.matching_id},
+    )
+    _notify(send_couple_invitation, couple.pk)
     return couple
 
 
 @transaction.atomic
-def couple_respond(*, partner: ApplicantProfile, couple: Couple, accept: bool) -> Couple:
+def couple_respond(
+    *,
+    partner: ApplicantProfile,
+    couple: Couple,
+    accept: bool,
+    iteration: Iteration | None = None,
+) -> Couple:
+    """The invited partner accepts (the couple is linked) or declines."""
+    from ranking.tasks import send_couple_answer
+
+    iteration = _iteration(iteration)
+    _require_open(iteration, _("Answering a couple invitation"))
     couple = Couple.objects.select_for_update().get(pk=couple.pk)
-    if couple.partner_id != partner.pk or couple.status != CoupleStatus.PENDING:
-        raise DomainError(_("There is no invitation to answer."), code="no_invitation")
-    _check_deadline(couple.cycle)
-    couple.status = CoupleStatus.ACTIVE if accept else CoupleStatus.DECLINED
-    couple.accepted_at = timezone.now() if accept else None
-    couple.save(update_fields=["status", "accepted_at"])
+    if couple.partner_id != partner.pk:
+        raise DomainError(_("Only the invited partner can answer this invitation."))
+    if couple.status != CoupleStatus.PENDING:
+        raise DomainError(
+            _("This invitation was already answered or cancelled: nothing was changed."),
+            code="answered",
+        )
+    if accept:
+        for member_id in (couple.inviter_id, couple.partner_id):
+            member = ApplicantProfile.objects.get(pk=member_id)
+            if not selectors.participation_active(member, couple.cycle_id):
+                raise DomainError(
+                    _("%(name)s no longer takes part in this match.") % {"name": member}
+                )
+            if selectors.linked_couple(member, couple.cycle_id) is not None:
+                raise DomainError(
+                    _("%(name)s is already linked in another couple.") % {"name": member},
+                    code="already_linked",
+                )
+        couple.status = CoupleStatus.ACTIVE
+        couple.accepted_at = timezone.now()
+        couple.save(update_fields=["status", "accepted_at"])
+        # Other invitations of either member can no longer be accepted.
+        Couple.objects.filter(
+            Q(inviter_id__in=[couple.inviter_id, couple.partner_id])
+            | Q(partner_id__in=[couple.inviter_id, couple.partner_id]),
+            cycle_id=couple.cycle_id,
+            status=CoupleStatus.PENDING,
+        ).exclude(pk=couple.pk).update(status=CoupleStatus.DECLINED)
+    else:
+        couple.status = CoupleStatus.DECLINED
+        couple.save(update_fields=["status"])
     audit(
         actor=partner.user,
-        action="ranking.couple.accepted" if accept else "ranking.couple.declined",
+        action="ranking.couple.accept" if accept else "ranking.couple.decline",
         target=couple,
     )
+    _notify(send_couple_answer, couple.pk)
     return couple
 
 
 @transaction.atomic
-def couple_dissolve(*, member: ApplicantProfile, couple: Couple) -> None:
+def couple_dissolve(
+    *, actor: ApplicantProfile, couple: Couple, iteration: Iteration | None = None
+) -> Couple:
+    """Unlink a couple (either member) or cancel a pending invitation (its inviter).
+
+    The couple's list is kept but no longer used: each member's own list counts again."""
+    iteration = _iteration(iteration)
+    _require_open(iteration, _("Unlinking a couple"))
     couple = Couple.objects.select_for_update().get(pk=couple.pk)
-    if member.pk not in (couple.inviter_id, couple.partner_id):
-        raise DomainError(_("You are not a member of this couple."), code="forbidden")
-    _check_deadline(couple.cycle)
+    if actor.pk not in (couple.inviter_id, couple.partner_id):
+        raise DomainError(_("Only a member of this couple can unlink it."))
+    if couple.status not in (CoupleStatus.PENDING, CoupleStatus.ACTIVE):
+        raise DomainError(
+            _("This couple is already unlinked: nothing was changed."), code="not_linked"
+        )
+    if couple.status == CoupleStatus.PENDING and actor.pk != couple.inviter_id:
+        raise DomainError(_("Decline the invitation instead."), code="pending")
     couple.status = CoupleStatus.DISSOLVED
     couple.save(update_fields=["status"])
-    audit(actor=member.user, action="ranking.couple.dissolved", target=couple)
-
-
-def couple_of(applicant: ApplicantProfile, cycle: Cycle) -> Couple | None:
-    """The applicant's pending or active couple, if any."""
-    return (
-        Couple.objects.filter(cycle=cycle, status__in=[CoupleStatus.PENDING, CoupleStatus.ACTIVE])
-        .filter(Q(inviter=applicant) | Q(partner=applicant))
-        .select_related("inviter__user", "partner__user")
-        .first()
-    )
+    audit(actor=actor.user, action="ranking.couple.dissolve", target=couple)
+    return couple

@@ -1,36 +1,43 @@
-"""Rank order list pages: an applicant's, a couple's, a program quota's.
+"""Pages of the ranking domain: an applicant's list, a couple's list of pairs, a quota's list.
 
-One page per owner; the same actions (add, remove, move, submit) post to it. With htmx the list
-alone is swapped in place; without JavaScript the page redirects to itself.
+Each list page has one POST endpoint taking ``op`` (add, remove, up, down, move, submit): htmx
+requests get the list fragment back (``ranking/_board.html``), plain form posts are redirected
+to the page (the same controls work without JavaScript).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from applicants.models import ApplicantProfile
+from applicants.models import ApplicantProfile, Couple
 from core.errors import DomainError
 from core.pdf import pdf_response
 from core.permissions import require, roles_of
-from cycles.deadlines import require_window
-from cycles.models import Iteration, MilestoneKind
+from cycles.deadlines import format_toronto
+from cycles.models import Iteration
 from cycles.selectors import current_iteration
 from programs.models import Quota
-from ranking import couples as couple_services
 from ranking import selectors, services
-from ranking.models import RankList
+from ranking.couples import couple_dissolve, couple_invite, couple_respond
+from ranking.models import RankEntry, RankList, RankListVersion
+
+# --- Shared helpers ---------------------------------------------------------------------------
 
 
 def _iteration() -> Iteration:
     iteration = current_iteration()
     if iteration is None:
-        raise Http404(_("No match cycle is open."))
+        raise Http404("No current match")
     return iteration
 
 
@@ -41,217 +48,437 @@ def _me(request: HttpRequest) -> ApplicantProfile:
     )
 
 
-def _is_open(rank_list: RankList) -> tuple[bool, str]:
-    closes = (
-        MilestoneKind.PROGRAM_ROL_DEADLINE
-        if rank_list.quota_id
-        else MilestoneKind.APPLICANT_ROL_DEADLINE
-    )
-    try:
-        require_window(
-            rank_list.iteration,
-            opens=MilestoneKind.RANKING_OPENS,
-            closes=closes,
-            what=_("Changing this rank order list"),
-        )
-    except DomainError as exc:
-        return False, exc.message
-    return True, ""
+def _board(
+    request: HttpRequest,
+    *,
+    kind: str,
+    iteration: Iteration,
+    rank_list: RankList | None,
+    edit_url: str,
+    pdf_url: str,
+    read_only: str | None = None,
+) -> dict[str, Any]:
+    entries = selectors.entries_of(rank_list)
+    version = selectors.last_version(rank_list)
+    locked = read_only or selectors.closed_message(iteration, kind)
+    deadline = selectors.deadline_of(kind, iteration)
+    return {
+        "kind": kind,
+        "rank_list": rank_list,
+        "rows": selectors.rows_of_entries(entries),
+        "count": len(entries),
+        "version": version,
+        "version_at": format_toronto(version.submitted_at) if version else "",
+        "changed": selectors.has_unsubmitted_changes(entries, version),
+        "locked": locked,
+        "deadline": format_toronto(deadline) if deadline else "",
+        "edit_url": edit_url,
+        "pdf_url": pdf_url,
+        "ranked_quota_ids": {e.quota_id for e in entries},
+        "ranked_applicant_ids": {e.applicant_id for e in entries},
+        "inline_messages": list(messages.get_messages(request)) if request.htmx else [],
+    }
 
 
 def _int(value: Any) -> int | None:
     try:
-        return int(value)
+        return int(str(value).strip())
     except (TypeError, ValueError):
         return None
 
 
-def _quota(value: Any, iteration: Iteration) -> Quota | None:
-    pk = _int(value)
-    return Quota.objects.filter(pk=pk, iteration=iteration).first() if pk else None
-
-
-def _act(request: HttpRequest, rank_list: RankList) -> None:
-    """Apply the posted action; a refused one becomes a message (nothing is changed)."""
-    action = request.POST.get("action", "")
+def _edit(
+    request: HttpRequest,
+    *,
+    rank_list: RankList | None,
+    add: Callable[[], Any],
+    page_url: str,
+    board: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """Apply one ``op`` to a list, then show the list again (fragment or redirect)."""
+    op = request.POST.get("op", "")
     entry_id = _int(request.POST.get("entry"))
     try:
-        if action == "add":
-            applicant = None
-            applicant_id = _int(request.POST.get("applicant"))
-            if applicant_id:
-                applicant = ApplicantProfile.objects.filter(pk=applicant_id).first()
-            services.rank_list_add(
-                actor=request.user,
-                rank_list=rank_list,
-                quota=_quota(request.POST.get("quota"), rank_list.iteration),
-                partner_quota=_quota(request.POST.get("partner_quota"), rank_list.iteration),
-                applicant=applicant,
-            )
-        elif action == "remove" and entry_id:
-            services.rank_list_remove(actor=request.user, rank_list=rank_list, entry_id=entry_id)
-        elif action in {"up", "down", "move"} and entry_id:
-            current = _int(request.POST.get("current")) or 1
-            target = {"up": current - 1, "down": current + 1}.get(
-                action, _int(request.POST.get("position"))
-            )
-            if target is None:
-                raise DomainError(_("Enter the position to move this line to, e.g. 1 for the top."))
-            services.rank_list_move(
-                actor=request.user, rank_list=rank_list, entry_id=entry_id, position=target
-            )
-        elif action == "submit":
+        if op == "add":
+            add()
+            messages.success(request, _("Added at the end of the list (saved as a draft)."))
+        elif rank_list is None:
+            if op == "submit":
+                raise DomainError(services.empty_list_message())
+            raise DomainError(_("This line is no longer on the list."))
+        elif op == "submit":
             version = services.rank_list_submit(actor=request.user, rank_list=rank_list)
             messages.success(
                 request,
-                _("Your rank order list was submitted (version %(n)s). It is binding.")
-                % {"n": version.number},
+                _(
+                    "Submitted: version %(number)d, %(when)s (Toronto time). This is the "
+                    "version the match will use."
+                )
+                % {"number": version.number, "when": format_toronto(version.submitted_at)},
             )
+        elif op in ("remove", "up", "down", "move"):
+            if entry_id is None:
+                raise DomainError(_("Choose a line of the list."))
+            if op == "remove":
+                services.rank_list_remove(
+                    actor=request.user, rank_list=rank_list, entry_id=entry_id
+                )
+                messages.success(request, _("Removed from the list (saved as a draft)."))
+            else:
+                if op == "move":
+                    position = _int(request.POST.get("position"))
+                    if position is None:
+                        raise DomainError(_("Enter the new position as a whole number."))
+                else:
+                    current = (
+                        RankEntry.objects.filter(rank_list=rank_list, pk=entry_id)
+                        .values_list("position", flat=True)
+                        .first()
+                    )
+                    if current is None:
+                        raise DomainError(_("This line is no longer on the list."))
+                    position = current - 1 if op == "up" else current + 1
+                    count = RankEntry.objects.filter(rank_list=rank_list).count()
+                    position = max(1, min(position, count))
+                services.rank_list_move(
+                    actor=request.user, rank_list=rank_list, entry_id=entry_id, position=position
+                )
+                messages.success(
+                    request,
+                    _("Moved to position %(position)d (saved as a draft).")
+                    % {"position": position},
+                )
         else:
-            raise DomainError(_("Unknown action; reload the page and try again."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-
-
-def _page(
-    request: HttpRequest, rank_list: RankList, template: str, context: dict[str, Any]
-) -> HttpResponse:
-    if request.method == "POST":
-        _act(request, rank_list)
-        if not request.htmx:
-            return redirect(request.path)
-    entries = selectors.entries_of(rank_list)
-    is_open, closed_message = _is_open(rank_list)
-    context.update(
-        rank_list=rank_list,
-        entries=entries,
-        is_open=is_open,
-        closed_message=closed_message,
-        version=selectors.last_version(rank_list),
-        changed=selectors.has_unsubmitted_changes(rank_list, entries),
-    )
+            raise DomainError(_("Unknown action: reload the page and try again."))
+    except DomainError as error:
+        messages.error(request, error.message)
     if request.htmx:
-        return render(request, "ranking/_list.html", context)
-    return render(request, template, context)
+        return render(request, "ranking/_board.html", board())
+    return redirect(page_url)
+
+
+def _pdf(
+    request: HttpRequest,
+    *,
+    kind: str,
+    title: str,
+    owner: str,
+    rank_list: RankList | None,
+    filename: str,
+    members: tuple[ApplicantProfile, ApplicantProfile] | None = None,
+) -> HttpResponse:
+    """A printable copy: the last submitted version (what counts), or the draft if none."""
+    version: RankListVersion | None = selectors.last_version(rank_list)
+    entries = selectors.entries_of(rank_list)
+    rows = selectors.rows_of_version(version) if version else selectors.rows_of_entries(entries)
+    return pdf_response(
+        request,
+        "ranking/pdf.html",
+        {
+            "kind": kind,
+            "title": title,
+            "owner": owner,
+            "rows": rows,
+            "version": version,
+            "version_at": format_toronto(version.submitted_at) if version else "",
+            "changed": selectors.has_unsubmitted_changes(entries, version),
+            "printed_at": format_toronto(timezone.now()),
+            "members": members,
+        },
+        filename=filename,
+    )
+
+
+# --- Applicant --------------------------------------------------------------------------------
+
+
+def _applicant_read_only(applicant: ApplicantProfile, iteration: Iteration) -> str | None:
+    if not selectors.participation_active(applicant, iteration.cycle_id):
+        return _("You do not take part in this match (or you withdrew): you cannot rank programs.")
+    return None
+
+
+def _applicant_board(
+    request: HttpRequest, applicant: ApplicantProfile, iteration: Iteration
+) -> dict[str, Any]:
+    rank_list = selectors.applicant_rank_list(applicant, iteration)
+    board = _board(
+        request,
+        kind="applicant",
+        iteration=iteration,
+        rank_list=rank_list,
+        edit_url=reverse("ranking:applicant_edit"),
+        pdf_url=reverse("ranking:applicant_pdf"),
+        read_only=_applicant_read_only(applicant, iteration),
+    )
+    board["choices"] = [
+        q
+        for q in selectors.applied_quotas(applicant, iteration)
+        if q.pk not in board["ranked_quota_ids"]
+    ]
+    return board
 
 
 @login_required
 def applicant(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     iteration = _iteration()
-    rank_list = selectors.list_of_applicant(me, iteration)
-    rank_list.iteration = iteration
-    return _page(
-        request,
-        rank_list,
-        "ranking/applicant.html",
-        {
-            "choices": selectors.applied_quotas(me, iteration),
-            "couple": couple_services.couple_of(me, iteration.cycle),
-            "pdf_url": "ranking:applicant_pdf",
-        },
-    )
+    context = _applicant_board(request, me, iteration)
+    context["couple"] = selectors.linked_couple(me, iteration.cycle_id)
+    return render(request, "ranking/applicant.html", context)
 
 
 @login_required
-def couple(request: HttpRequest) -> HttpResponse:
+@require_POST
+def applicant_edit(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     iteration = _iteration()
-    current = couple_services.couple_of(me, iteration.cycle)
-    context: dict[str, Any] = {"me": me, "couple": current}
-    if request.method == "POST" and request.POST.get("couple_action"):
-        return _couple_action(request, me, current, iteration)
-    if current is None or current.status != "active":
-        return render(request, "ranking/couple.html", context)
-    require(request.user, "couple.act", current)
-    rank_list = selectors.list_of_couple(current, iteration)
-    rank_list.iteration = iteration
-    context.update(
-        first_choices=selectors.applied_quotas(current.inviter, iteration),
-        second_choices=selectors.applied_quotas(current.partner, iteration),
-        pdf_url="ranking:couple_pdf",
-    )
-    return _page(request, rank_list, "ranking/couple.html", context)
 
+    def add() -> None:
+        quota = (
+            Quota.objects.filter(pk=_int(request.POST.get("quota")) or 0, iteration=iteration)
+            .select_related("program", "iteration")
+            .first()
+        )
+        if quota is None:
+            raise DomainError(_("Choose one of the programs you applied to."))
+        services.rank_list_add(applicant=me, quota=quota, actor=request.user)
 
-def _couple_action(
-    request: HttpRequest, me: ApplicantProfile, current: Any, iteration: Iteration
-) -> HttpResponse:
-    action = request.POST["couple_action"]
-    try:
-        if action == "invite":
-            couple_services.couple_invite(
-                inviter=me,
-                partner_matching_id=request.POST.get("partner", ""),
-                cycle=iteration.cycle,
-            )
-            messages.success(request, _("Invitation sent. Your partner must accept it."))
-        elif action in {"accept", "decline"} and current is not None:
-            require(request.user, "couple.respond", current)
-            couple_services.couple_respond(partner=me, couple=current, accept=action == "accept")
-        elif action == "dissolve" and current is not None:
-            require(request.user, "couple.act", current)
-            couple_services.couple_dissolve(member=me, couple=current)
-            messages.success(request, _("You are no longer linked as a couple."))
-        else:
-            raise DomainError(_("Unknown action; reload the page and try again."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("ranking:couple")
-
-
-@login_required
-def program(request: HttpRequest, quota_id: int) -> HttpResponse:
-    quota = get_object_or_404(
-        Quota.objects.select_related("program__school", "iteration__cycle"), pk=quota_id
-    )
-    require(request.user, "quota.rank", quota)
-    rank_list = selectors.list_of_quota(quota)
-    rank_list.iteration = quota.iteration
-    return _page(
+    return _edit(
         request,
-        rank_list,
-        "ranking/program.html",
-        {
-            "quota": quota,
-            "choices": selectors.quota_candidates(quota),
-            "pdf_url": "ranking:program_pdf",
-            "pdf_arg": quota.pk,
-        },
-    )
-
-
-def _pdf(request: HttpRequest, rank_list: RankList, title: str) -> HttpResponse:
-    """The last submitted version (or the draft, marked as such, when none was submitted)."""
-    version = selectors.last_version(rank_list)
-    lines = selectors.version_lines(version) if version else selectors.entries_of(rank_list)
-    return pdf_response(
-        request,
-        "ranking/pdf.html",
-        {"rank_list": rank_list, "entries": lines, "version": version, "title": title},
-        filename="rank-order-list.pdf",
+        rank_list=selectors.applicant_rank_list(me, iteration),
+        add=add,
+        page_url=reverse("ranking:applicant"),
+        board=lambda: _applicant_board(request, me, iteration),
     )
 
 
 @login_required
 def applicant_pdf(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    return _pdf(request, selectors.list_of_applicant(me, _iteration()), str(me))
+    iteration = _iteration()
+    return _pdf(
+        request,
+        kind="applicant",
+        title=_("Rank order list"),
+        owner=f"{me} ({me.matching_id})",
+        rank_list=selectors.applicant_rank_list(me, iteration),
+        filename=f"rank-order-list-{me.matching_id}.pdf",
+    )
+
+
+# --- Couple -----------------------------------------------------------------------------------
+
+
+def _couple_board(request: HttpRequest, couple: Couple, iteration: Iteration) -> dict[str, Any]:
+    board = _board(
+        request,
+        kind="couple",
+        iteration=iteration,
+        rank_list=selectors.couple_rank_list(couple, iteration),
+        edit_url=reverse("ranking:couple_edit"),
+        pdf_url=reverse("ranking:couple_pdf"),
+    )
+    board["couple"] = couple
+    board["choices"] = selectors.applied_quotas(couple.inviter_id, iteration)
+    board["partner_choices"] = selectors.applied_quotas(couple.partner_id, iteration)
+    return board
+
+
+def _my_linked_couple(request: HttpRequest, me: ApplicantProfile, iteration: Iteration) -> Couple:
+    couple = selectors.linked_couple(me, iteration.cycle_id)
+    if couple is None:
+        raise Http404("Not linked in a couple")
+    require(request.user, "couple.act", couple)
+    return couple
+
+
+@login_required
+def couple(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    iteration = _iteration()
+    linked = selectors.linked_couple(me, iteration.cycle_id)
+    pending = selectors.pending_invitations(me, iteration.cycle_id)
+    context: dict[str, Any] = {
+        "me": me,
+        "linked": linked,
+        "received": [c for c in pending if c.partner_id == me.pk],
+        "sent": [c for c in pending if c.inviter_id == me.pk],
+        "couple_closed": selectors.closed_message(iteration, "couple") if linked else None,
+    }
+    if linked is not None:
+        context.update(_couple_board(request, linked, iteration))
+    return render(request, "ranking/couple.html", context)
+
+
+@login_required
+@require_POST
+def couple_invite_view(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    iteration = _iteration()
+    identifier = request.POST.get("partner", "")
+    try:
+        invited = couple_invite(inviter=me, partner_matching_id=identifier, iteration=iteration)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Invitation sent to %(name)s. You are linked once they accept it.")
+            % {"name": invited.partner},
+        )
+    return redirect("ranking:couple")
+
+
+@login_required
+@require_POST
+def couple_respond_view(request: HttpRequest, couple_id: int) -> HttpResponse:
+    me = _me(request)
+    invitation = get_object_or_404(Couple, pk=couple_id)
+    require(request.user, "couple.respond", invitation)
+    accept = request.POST.get("answer") == "accept"
+    try:
+        couple_respond(partner=me, couple=invitation, accept=accept, iteration=_iteration())
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("You are now linked as a couple.") if accept else _("Invitation declined."),
+        )
+    return redirect("ranking:couple")
+
+
+@login_required
+@require_POST
+def couple_dissolve_view(request: HttpRequest, couple_id: int) -> HttpResponse:
+    me = _me(request)
+    target = get_object_or_404(Couple, pk=couple_id)
+    require(request.user, "couple.act", target)
+    try:
+        couple_dissolve(actor=me, couple=target, iteration=_iteration())
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Unlinked: your own rank order list is the one that counts again.")
+        )
+    return redirect("ranking:couple")
+
+
+@login_required
+@require_POST
+def couple_edit(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    iteration = _iteration()
+    linked = _my_linked_couple(request, me, iteration)
+
+    def pick(name: str) -> Quota | None:
+        value = request.POST.get(name, "")
+        if value in ("", "none"):
+            return None
+        quota = Quota.objects.filter(pk=_int(value) or 0, iteration=iteration).first()
+        if quota is None:
+            raise DomainError(_("Choose one of the programs in the list, or “No match”."))
+        return quota
+
+    def add() -> None:
+        services.couple_rank_list_add(
+            actor=request.user,
+            couple=linked,
+            quota=pick("quota"),
+            partner_quota=pick("partner_quota"),
+        )
+
+    return _edit(
+        request,
+        rank_list=selectors.couple_rank_list(linked, iteration),
+        add=add,
+        page_url=reverse("ranking:couple"),
+        board=lambda: _couple_board(request, linked, iteration),
+    )
 
 
 @login_required
 def couple_pdf(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     iteration = _iteration()
-    current = couple_services.couple_of(me, iteration.cycle)
-    if current is None or current.status != "active":
-        raise Http404(_("You are not linked as a couple."))
-    require(request.user, "couple.act", current)
-    return _pdf(request, selectors.list_of_couple(current, iteration), str(current))
+    linked = _my_linked_couple(request, me, iteration)
+    return _pdf(
+        request,
+        kind="couple",
+        title=_("Couple's rank order list"),
+        owner=f"{linked.inviter} ({linked.inviter.matching_id}) & "
+        f"{linked.partner} ({linked.partner.matching_id})",
+        rank_list=selectors.couple_rank_list(linked, iteration),
+        filename=f"rank-order-list-{linked.code}.pdf",
+        members=(linked.inviter, linked.partner),
+    )
+
+
+# --- Program quota ----------------------------------------------------------------------------
+
+
+def _quota(request: HttpRequest, quota_id: int) -> Quota:
+    quota = get_object_or_404(
+        Quota.objects.select_related("program__school", "program__discipline", "iteration"),
+        pk=quota_id,
+    )
+    require(request.user, "quota.rank", quota)
+    return quota
+
+
+def _program_board(request: HttpRequest, quota: Quota) -> dict[str, Any]:
+    board = _board(
+        request,
+        kind="quota",
+        iteration=quota.iteration,
+        rank_list=selectors.quota_rank_list(quota),
+        edit_url=reverse("ranking:program_edit", args=[quota.pk]),
+        pdf_url=reverse("ranking:program_pdf", args=[quota.pk]),
+    )
+    board["quota"] = quota
+    board["choices"] = [
+        a for a in selectors.rankable_applicants(quota) if a.pk not in board["ranked_applicant_ids"]
+    ]
+    return board
+
+
+@login_required
+def program(request: HttpRequest, quota_id: int) -> HttpResponse:
+    quota = _quota(request, quota_id)
+    return render(request, "ranking/program.html", _program_board(request, quota))
+
+
+@login_required
+@require_POST
+def program_edit(request: HttpRequest, quota_id: int) -> HttpResponse:
+    quota = _quota(request, quota_id)
+
+    def add() -> None:
+        applicant_id = _int(request.POST.get("applicant"))
+        chosen = ApplicantProfile.objects.filter(pk=applicant_id or 0).first()
+        if chosen is None:
+            raise DomainError(_("Choose one of the applicants who applied to this program."))
+        services.program_rank_list_add(actor=request.user, quota=quota, applicant=chosen)
+
+    return _edit(
+        request,
+        rank_list=selectors.quota_rank_list(quota),
+        add=add,
+        page_url=reverse("ranking:program", args=[quota.pk]),
+        board=lambda: _program_board(request, quota),
+    )
 
 
 @login_required
 def program_pdf(request: HttpRequest, quota_id: int) -> HttpResponse:
-    quota = get_object_or_404(Quota.objects.select_related("program"), pk=quota_id)
-    require(request.user, "quota.rank", quota)
-    return _pdf(request, selectors.list_of_quota(quota), str(quota))
+    quota = _quota(request, quota_id)
+    return _pdf(
+        request,
+        kind="quota",
+        title=_("Program rank order list"),
+        owner=f"{quota} ({quota.code})",
+        rank_list=selectors.quota_rank_list(quota),
+        filename=f"rank-order-list-{quota.code}.pdf",
+    )

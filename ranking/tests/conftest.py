@@ -1,0 +1,61 @@
+"""Fixtures of the ranking tests: quotas applied to, and a helper to apply."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from applications.models import Application, ApplicationStatus
+from core.choices import Stream
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _huey_immediate():  # type: ignore[no-untyped-def]
+    """Run background jobs inside the test (the huey instance is built at start-up)."""
+    from huey.contrib.djhuey import HUEY
+
+    before = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = before
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def apply(applicant, quota, status=ApplicationStatus.SUBMITTED):  # type: ignore[no-untyped-def]
+    return Application.objects.create(
+        applicant=applicant,
+        program=quota.program,
+        quota=quota,
+        status=status,
+        submitted_at=timezone.now() if status == ApplicationStatus.SUBMITTED else None,
+    )
+
+
+@pytest.fixture
+def quota(program):  # type: ignore[no-untyped-def]
+    return program.quotas.get(stream=Stream.CMG)
+
+
+@pytest.fixture
+def quotas(cycle, iteration, program, other_program):  # type: ignore[no-untyped-def]
+    """Four quotas: two programs, CMG then IMG."""
+    third = factories.make_program(cycle=cycle, iteration=iteration, streams={Stream.CMG: 3})
+    return [
+        program.quotas.get(stream=Stream.CMG),
+        other_program.quotas.get(stream=Stream.CMG),
+        third.quotas.get(),
+        program.quotas.get(stream=Stream.IMG),
+    ]
+
+
+@pytest.fixture
+def applied(applicant, quotas):  # type: ignore[no-untyped-def]
+    """The applicant applied (submitted) to the first three quotas, not the fourth."""
+    for q in quotas[:3]:
+        apply(applicant, q)
+    return quotas[:3]
