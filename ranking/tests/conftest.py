@@ -10,22 +10,6 @@ from core.choices import Stream
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _huey_immediate():  # type: ignore[no-untyped-def]
-    """Run background jobs inside the test (the huey instance is built at start-up)."""
-    from huey.contrib.djhuey import HUEY
-
-    before = HUEY.immediate
-    HUEY.immediate = True
-    yield
-    HUEY.immediate = before
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def apply(applicant, quota, status=ApplicationStatus.SUBMITTED):  # type: ignore[no-untyped-def]
     return Application.objects.create(
         applicant=applicant,
