@@ -8,40 +8,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def entries(po: Path) -> list[tuple[list[str], str, str]]:
-    """(flags, msgid, msgstr) for every entry, plurals folded into msgstr."""
-    out: list[tuple[list[str], str, str]] = []
+def entries(po: Path) -> list[tuple[list[str], str, list[str]]]:
+    """(flags, msgid, [msgstr forms]) for every entry of a catalogue."""
+    out: list[tuple[list[str], str, list[str]]] = []
     flags: list[str] = []
-    msgid = msgstr = ""
+    msgid = ""
+    forms: list[str] = []
     field = ""
     for raw in [*po.read_text(encoding="utf-8").splitlines(), ""]:
         line = raw.strip()
         if not line:
             if field:
-                out.append((flags, msgid, msgstr))
-            flags, msgid, msgstr, field = [], "", "", ""
+                out.append((flags, msgid, forms))
+            flags, msgid, forms, field = [], "", [], ""
         elif line.startswith("#,"):
             flags = [f.strip() for f in line[2:].split(",")]
         elif line.startswith("#"):
             continue
+        elif line.startswith("msgid_plural"):
+            field = "plural"
         elif line.startswith("msgid "):
             field, msgid = "id", line[6:].strip('"')
-        elif line.startswith("msgid_plural"):
-            field = "id_plural"
         elif line.startswith("msgstr"):
             field = "str"
-            value = line.split(" ", 1)[1].strip('"')
-            msgstr = (
-                value if not line.startswith("msgstr[") else (msgstr and value and msgstr) or value
-            )
-            if line.startswith("msgstr[") and not value:
-                msgstr = ""
-                flags = [*flags, "missing-plural"]
+            forms.append(line.split(" ", 1)[1].strip('"'))
         elif line.startswith('"'):
             if field == "id":
                 msgid += line.strip('"')
             elif field == "str":
-                msgstr += line.strip('"')
+                forms[-1] += line.strip('"')
     return out
 
 
@@ -53,12 +48,12 @@ def main() -> int:
     if not catalogues:
         problems.append("no French catalogue found")
     for po in catalogues:
-        for flags, msgid, msgstr in entries(po):
+        for flags, msgid, forms in entries(po):
             if not msgid:
                 continue  # header
             if "fuzzy" in flags:
                 problems.append(f"{po.relative_to(ROOT)}: fuzzy: {msgid!r}")
-            elif not msgstr or "missing-plural" in flags:
+            elif not forms or not all(forms):
                 problems.append(f"{po.relative_to(ROOT)}: untranslated: {msgid!r}")
         mo = po.with_suffix(".mo")
         if not mo.exists():
