@@ -26,9 +26,7 @@ def world(cycle, iteration, program, other_program):
         "director": factories.make_staff(role=Role.PROGRAM_DIRECTOR, program=program),
         "program_admin": factories.make_staff(role=Role.PROGRAM_ADMINISTRATOR, program=program),
         "reviewer": factories.make_staff(role=Role.FILE_REVIEWER, program=program),
-        "other_director": factories.make_staff(
-            role=Role.PROGRAM_DIRECTOR, program=other_program
-        ),
+        "other_director": factories.make_staff(role=Role.PROGRAM_DIRECTOR, program=other_program),
         "pgme": factories.make_staff(role=Role.PGME_OFFICE, school=program.school),
         "other_pgme": factories.make_staff(role=Role.PGME_OFFICE, school=other_program.school),
         "aimg": factories.make_staff(role=Role.ASSESSMENT_BODY, province="AB"),

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from matchengine.instance import canonical_sha256
 
 from matchengine.explain import explain, explain_program, render_explanation
+from matchengine.instance import canonical_sha256
 from matchengine.verify import final_capacities, find_blocking, verify
 from tests.engine.test_verify import naive_valid, result_for, small_instances
 
