@@ -30,7 +30,7 @@ _SPACING_DAYS = {
 _TIME_OF_DAY = {kind: dt.time(12, 0) for kind in MilestoneKind}
 
 
-def _check_order(marks: dict[str, dt.datetime]) -> None:
+def check_milestone_order(marks: dict[str, dt.datetime]) -> None:
     previous: tuple[str, dt.datetime] | None = None
     for kind in MILESTONE_ORDER:
         at = marks.get(kind)
@@ -53,7 +53,7 @@ def milestone_set(*, actor: Any, iteration: Iteration, kind: str, at: dt.datetim
     """Set one milestone, keeping the calendar in order."""
     marks = dict(Milestone.objects.filter(iteration=iteration).values_list("kind", "at"))
     marks[kind] = at
-    _check_order(marks)
+    check_milestone_order(marks)
     milestone, _created = Milestone.objects.update_or_create(
         iteration=iteration, kind=kind, defaults={"at": at}
     )

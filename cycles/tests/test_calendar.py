@@ -71,3 +71,38 @@ def test_the_api_gives_the_calendar_and_phase(client, cycle):
     (first,) = data["iterations"]
     assert first["phase"] == "ranking_opens"
     assert len(first["milestones"]) == len(MILESTONE_ORDER)
+
+
+def test_the_admin_refuses_a_calendar_out_of_order(client, iteration, match_admin):
+    match_admin.is_staff = True
+    match_admin.is_superuser = True
+    match_admin.save()
+    client.force_login(match_admin)
+    url = f"/en/admin/cycles/iteration/{iteration.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    milestones = list(iteration.milestones.order_by("at"))
+    data = {
+        "cycle": iteration.cycle_id,
+        "kind": iteration.kind,
+        "milestones-TOTAL_FORMS": len(milestones),
+        "milestones-INITIAL_FORMS": len(milestones),
+        "milestones-MIN_NUM_FORMS": 0,
+        "milestones-MAX_NUM_FORMS": 1000,
+    }
+    for i, m in enumerate(milestones):
+        at = m.at if m.kind != "match_day" else milestones[0].at - dt.timedelta(days=1)
+        local = at.astimezone(TORONTO)
+        data.update(
+            {
+                f"milestones-{i}-id": m.pk,
+                f"milestones-{i}-iteration": iteration.pk,
+                f"milestones-{i}-kind": m.kind,
+                f"milestones-{i}-at_0": local.strftime("%Y-%m-%d"),
+                f"milestones-{i}-at_1": local.strftime("%H:%M:%S"),
+            }
+        )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "calendar order" in response.content.decode()
+    assert iteration.milestones.get(kind="match_day").at == milestones[-1].at
