@@ -45,5 +45,20 @@ class WithdrawForm(forms.Form):
     )
 
 
+class ApplicantByMatchingIdField(forms.CharField):
+    """An applicant, typed by their match identifier (e.g. A000123); cleans to the profile."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("label", _("Applicant's match identifier"))
+        super().__init__(max_length=20, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self, value: object) -> ApplicantProfile:  # type: ignore[override]
+        text = str(super().clean(value)).strip().upper()
+        applicant = ApplicantProfile.objects.filter(matching_id=text).first()
+        if applicant is None:
+            raise forms.ValidationError(_("No applicant has this match identifier."))
+        return applicant
+
+
 class ProvincialListAddForm(forms.Form):
-    matching_id = forms.CharField(label=_("Applicant's match identifier"), max_length=20)
+    matching_id = ApplicantByMatchingIdField()

@@ -65,27 +65,21 @@ def record_payment(request: HttpRequest) -> HttpResponse:
         raise Http404(_("No match cycle is open."))
     form = RecordPaymentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        applicant = ApplicantProfile.objects.filter(
-            matching_id=form.cleaned_data["matching_id"].strip().upper()
-        ).first()
-        if applicant is None:
-            form.add_error("matching_id", _("No applicant has this match identifier."))
+        try:
+            entry = services.payment_record(
+                actor=request.user,
+                applicant=form.cleaned_data["matching_id"],
+                cycle=cycle,
+                amount_cents=int(form.cleaned_data["amount"] * 100),
+                provider="offline",
+                reference=form.cleaned_data["reference"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
         else:
-            try:
-                entry = services.payment_record(
-                    actor=request.user,
-                    applicant=applicant,
-                    cycle=cycle,
-                    amount_cents=int(form.cleaned_data["amount"] * 100),
-                    provider="offline",
-                    reference=form.cleaned_data["reference"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    _("Payment recorded: receipt %(number)s.") % {"number": entry.receipt_number},
-                )
-                return redirect("fees:record_payment")
+            messages.success(
+                request,
+                _("Payment recorded: receipt %(number)s.") % {"number": entry.receipt_number},
+            )
+            return redirect("fees:record_payment")
     return render(request, "fees/record_payment.html", {"form": form})
