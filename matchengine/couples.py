@@ -101,6 +101,7 @@ class _Repair:
         self.cur = [-1] * k_c  # current option of each couple, -1 = unmatched
         self.cptr = [0] * k_c
         self.moves = [0] * k_c
+        self.given_up: set[int] = set()
         self.max_moves = [4 * len(o) + 20 for o in market.options]
         # Each option's member ranks (None when a member's program does not rank them).
         self.opt_ranks: list[list[tuple[int, int] | None]] = []
@@ -222,15 +223,22 @@ class _Repair:
         )
 
     def _move_couple(self, c: int, k: int) -> None:
-        """Couple c leaves its places (if any) and takes option k (checked feasible)."""
-        self.moves[c] += 1
-        if self.moves[c] > self.max_moves[c]:
-            raise _OutOfBudget
+        """Couple c leaves its places (if any) and takes option k (checked feasible).
+
+        A couple that has moved too often is caught in a cycle: it is left unmatched and
+        takes no further part (the matching is then not stable; the exact search decides).
+        """
         market = self.market
         m1, m2 = market.members[c]
         for x in (m1, m2):
             if x in self.where:
                 self._take_out(x)
+        self.moves[c] += 1
+        if self.moves[c] > self.max_moves[c]:
+            self.given_up.add(c)
+            self.cur[c] = -1
+            self.cptr[c] = len(market.options[c])
+            return
         p1, p2 = market.options[c][k]
         rr = self.opt_ranks[c][k]
         assert rr is not None
@@ -271,7 +279,7 @@ class _Repair:
         self.ptr[a] = k
 
     def _propose_couple(self, c: int) -> None:
-        if self.cur[c] >= 0:
+        if self.cur[c] >= 0 or c in self.given_up:
             return
         n_opts = len(self.market.options[c])
         k = self.cptr[c]
@@ -285,6 +293,8 @@ class _Repair:
 
     def _improve_couple(self, c: int) -> bool:
         """Move couple c to its best feasible option above its current one, if any."""
+        if c in self.given_up:
+            return False
         top = self.cur[c] if self.cur[c] >= 0 else len(self.market.options[c])
         for k in range(top):
             self._tick()

@@ -31,7 +31,7 @@ Encoding (all numbers are program/option indices of the compiled market):
   than ``k`` (an option after ``k``, or unmatched), ``not state_j`` or some program of option
   ``k`` would not take the member(s) sent to it, where the places the couple's own members
   hold under ``j`` count as free (the spec's "leaving L").
-* Capacities: "at least own(p)+1 in subtree(p)" is false.
+* Capacities: at most ``own(p)`` in ``subtree(p)`` (the counters' at-most clauses).
 
 The search runs under ``deadline`` (a timer interrupts the solver); building the formula
 checks the deadline too.
@@ -86,7 +86,11 @@ class _Cnf:
             return
         self.clauses.append([x for x in clause if x != -t])
         self._n += 1
-        if self.deadline is not None and self._n & 4095 == 0 and time.monotonic() > self.deadline:
+        if self._n & 4095 == 0:
+            self.check_deadline()
+
+    def check_deadline(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
             raise _Timeout
 
     def at_most_one(self, lits: list[int]) -> None:
@@ -106,27 +110,62 @@ class _Cnf:
 
 
 class _Counter:
-    """Sequential counter over ``lits``: ``ge(i, j)`` <=> at least j of the first i are true."""
+    """Sequential counter (Sinz 2005) over ``lits``: ``ge(i, j)`` is a literal for "at
+    least j of the first i literals are true", for j up to ``k``.
 
-    def __init__(self, cnf: _Cnf, lits: list[int], k: int) -> None:
+    With ``at_most`` the count of all the literals is also limited to ``k`` (so "at least
+    k + 1" is false).  With ``exact`` each counter variable is *equivalent* to its
+    meaning (both directions: it may be used positively and negatively); without, only
+    "a true prefix forces it" holds, which is all an at-most constraint needs.
+    """
+
+    def __init__(self, cnf: _Cnf, lits: list[int], k: int, *, at_most: bool, exact: bool) -> None:
         self.cnf = cnf
         self.k = k
+        self.at_most = at_most
         t = cnf.TRUE
-        # rows[i][j] for j = 0..min(i, k); rows[i][0] = TRUE.
-        rows: list[list[int]] = [[t]]
+        top = cnf.top
+        out = cnf.clauses
+        add = out.append
+        rows: list[list[int]] = [[t]]  # rows[i][j], j = 0..min(i, k); rows[i][0] = TRUE
+        prev = rows[0]
         for i, lit in enumerate(lits, start=1):
-            prev = rows[-1]
+            if at_most and len(prev) > k:  # k already true among i - 1: lit must be false
+                add([-prev[k], -lit])
             row = [t]
+            n_prev = len(prev)
             for j in range(1, min(i, k) + 1):
-                s = cnf.new()
-                below = prev[j] if j < len(prev) else -t  # at least j among i-1
-                less = prev[j - 1]  # at least j-1 among i-1
-                cnf.add([-below, s])
-                cnf.add([-less, -lit, s])
-                cnf.add([-s, below, less])
-                cnf.add([-s, below, lit])
+                top += 1
+                s = top
+                if j < n_prev:  # "at least j among i - 1" exists (else it is false)
+                    below = prev[j]
+                    add([-below, s])
+                    if j == 1:
+                        add([-lit, s])
+                        if exact:
+                            add([-s, below, lit])
+                    else:
+                        less = prev[j - 1]
+                        add([-less, -lit, s])
+                        if exact:
+                            add([-s, below, less])
+                            add([-s, below, lit])
+                else:  # j == i: all of the first i
+                    if j == 1:
+                        add([-lit, s])
+                        if exact:
+                            add([-s, lit])
+                    else:
+                        less = prev[j - 1]
+                        add([-less, -lit, s])
+                        if exact:
+                            add([-s, less])
+                            add([-s, lit])
                 row.append(s)
             rows.append(row)
+            prev = row
+        cnf.top = top
+        cnf.check_deadline()
         self.rows = rows
 
     def ge(self, i: int, j: int) -> int:
@@ -136,6 +175,8 @@ class _Counter:
         if j > i:
             return -t
         if j > self.k:
+            if self.at_most:
+                return -t
             raise ValueError("counter too small")  # pragma: no cover - sized by the caller
         return self.rows[i][j]
 
@@ -257,16 +298,14 @@ def _encode(market: Market, deadline: float | None) -> tuple[_Cnf, _Decoder]:
         if rev[p] < 0:
             if not d_lits and not own_seq[p]:
                 continue
-            counter = _Counter(cnf, d_lits + own_seq[p], own[p] + 2)
+            # At most own(p) in the subtree, so "at least own(p) + 1 in a prefix" is false.
+            counter = _Counter(cnf, d_lits + own_seq[p], own[p], at_most=True, exact=True)
             root_counter[p] = (counter, len(d_lits))
-            total = len(d_lits) + len(own_seq[p])
-            cnf.add([-counter.ge(total, own[p] + 1)])
         else:
             seq = d_lits + own_seq[p]
             if len(seq) > own[p]:
-                cap_counter = _Counter(cnf, seq, own[p] + 1)
-                cnf.add([-cap_counter.ge(len(seq), own[p] + 1)])
-            suffix_counter[p] = _Counter(cnf, own_seq[p][::-1], 2)
+                _Counter(cnf, seq, own[p], at_most=True, exact=False)
+            suffix_counter[p] = _Counter(cnf, own_seq[p][::-1], 2, at_most=False, exact=True)
 
     def not_take(p: int, worst: int, n_takers: int, d: int) -> int:
         """Literal: p would NOT take n_takers applicants whose worst rank is ``worst``,
