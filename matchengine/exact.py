@@ -45,6 +45,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Any
 
 from matchengine.instance import Market
 
@@ -67,14 +68,21 @@ class _Timeout(Exception):
 
 
 class _Cnf:
-    """Clauses with constant folding: literal ``TRUE`` is always true."""
+    """Clauses with constant folding (literal ``TRUE`` is always true), streamed into the
+    solver in batches (less memory, and the deadline is checked between batches)."""
 
-    def __init__(self, deadline: float | None) -> None:
+    def __init__(self, solver: Any, deadline: float | None) -> None:
         self.top = 1
         self.TRUE = 1
         self.clauses: list[list[int]] = [[1]]
+        self.solver = solver
         self.deadline = deadline
         self._n = 0
+
+    def flush(self) -> None:
+        if self.clauses:
+            self.solver.append_formula(self.clauses)
+            self.clauses.clear()
 
     def new(self) -> int:
         self.top += 1
@@ -90,6 +98,8 @@ class _Cnf:
             self.check_deadline()
 
     def check_deadline(self) -> None:
+        if len(self.clauses) >= 50_000:
+            self.flush()
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise _Timeout
 
@@ -188,13 +198,13 @@ def find_stable(market: Market, *, deadline: float | None = None) -> Found:
     ``Found("no-stable-matching", None)`` when the formula is unsatisfiable, or
     ``Found("unresolved", None)`` when the deadline passed first.
     """
-    try:
-        cnf, decode = _encode(market, deadline)
-    except _Timeout:
-        return Found("unresolved", None)
     from pysat.solvers import Solver
 
-    with Solver(name="glucose4", bootstrap_with=cnf.clauses) as solver:
+    with Solver(name="glucose4") as solver:
+        try:
+            decode = _encode(market, _Cnf(solver, deadline))
+        except _Timeout:
+            return Found("unresolved", None)
         timer = None
         if deadline is not None:
             left = deadline - time.monotonic()
@@ -218,8 +228,8 @@ def find_stable(market: Market, *, deadline: float | None = None) -> Found:
     return Found("stable", decode(true))
 
 
-def _encode(market: Market, deadline: float | None) -> tuple[_Cnf, _Decoder]:
-    cnf = _Cnf(deadline)
+def _encode(market: Market, cnf: _Cnf) -> _Decoder:
+    """Write the formula into ``cnf`` (see the module docstring); returns the decoder."""
     prank, pidx = market.prank, market.pidx
     m = len(market.prog_ids)
     rev = market.reverts_to
@@ -381,4 +391,6 @@ def _encode(market: Market, deadline: float | None) -> tuple[_Cnf, _Decoder]:
                         out[m2] = p2
         return out
 
-    return cnf, decode
+    cnf.flush()
+    cnf.check_deadline()
+    return decode
