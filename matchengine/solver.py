@@ -40,12 +40,18 @@ Everything is keyed by sorted ids, so the order of the input arrays never matter
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
+import os
+import threading
 import time
 from bisect import insort
+from collections.abc import Callable
 from typing import Any
 
 from matchengine.instance import (
+    InstanceError,
     Market,
     canonical_sha256,
     compile_instance,
@@ -87,8 +93,14 @@ def solve(
 
     t0 = time.perf_counter()
     log.info("validating…")
-    market = compile_instance(instance)
-    sha = canonical_sha256(instance)
+    hashing = _hash_alongside(instance)
+    try:
+        market = compile_instance(instance)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            hashing()  # reap the child; the validation error is the one to report
+        raise
+    sha = hashing()  # raises InstanceError if the instance cannot be hashed
     log.info(
         "validated %d applicants, %d programs, %d couples in %.2f s",
         len(market.app_ids),
@@ -147,6 +159,74 @@ def solve(
         "stable" if not problems else f"{len(problems)} problem(s)",
     )
     return result
+
+
+#: Instances with at least this many applicants are hashed in a forked child process
+#: while the parent validates them (two cores: the JSON text of a large instance takes
+#: about as long to write as the instance takes to validate).
+FORK_HASH_MIN_APPLICANTS = 20_000
+
+
+def _hash_alongside(instance: dict[str, Any]) -> Callable[[], str]:
+    """Start hashing ``instance``; the returned function gives the hash (or raises).
+
+    On POSIX, with no other thread running and a large instance, the hash is computed in a
+    forked child (copy-on-write: it sees the instance as it is now; the caller never
+    changes it) and sent back through a pipe; the child leaves with ``os._exit`` and runs
+    no cleanup of the parent's.  Otherwise, or if anything goes wrong with the child, the
+    hash is computed here, in this process.  Set ``MATCHENGINE_FORK=0`` to never fork.
+    """
+
+    def here() -> str:
+        return canonical_sha256(instance)
+
+    applicants = instance.get("applicants") if isinstance(instance, dict) else None
+    if (
+        not hasattr(os, "fork")
+        or os.environ.get("MATCHENGINE_FORK", "1") == "0"
+        or threading.active_count() != 1
+        or not isinstance(applicants, list)
+        or len(applicants) < FORK_HASH_MIN_APPLICANTS
+    ):
+        return here
+    try:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return here
+    if pid == 0:  # the child: hash, report, leave
+        code = 1
+        try:
+            os.close(read_end)
+            gc.disable()
+            try:
+                message = canonical_sha256(instance)
+            except InstanceError as exc:
+                message = "!" + str(exc)
+            data = message.encode("utf-8")
+            while data:
+                data = data[os.write(write_end, data) :]
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+
+    def join() -> str:
+        chunks = []
+        try:
+            while chunk := os.read(read_end, 65536):
+                chunks.append(chunk)
+        finally:
+            os.close(read_end)
+            _, status = os.waitpid(pid, 0)
+        text = b"".join(chunks).decode("utf-8", "replace")
+        if status != 0 or not text:
+            return here()
+        if text.startswith("!"):
+            raise InstanceError(text[1:])
+        return text
+
+    return join
 
 
 def _result(
@@ -255,13 +335,15 @@ def applicant_proposing(market: Market) -> tuple[list[list[int]], int]:
 
     Returns each program's held ranks and the number of proposals made.
     """
-    prank = market.prank
-    pranking = market.pranking
-    pidx = market.pidx
+    # Tables keyed by program id: the ids in the rankings are looked up directly (for a
+    # generated or parsed instance mostly the very same string objects, so lookups are fast).
+    ids = market.prog_ids
+    prank = dict(zip(ids, market.prank, strict=True))
+    pranking = dict(zip(ids, market.pranking, strict=True))
+    cap = dict(zip(ids, effective_capacities(market), strict=True))
+    held: dict[str, list[int]] = {pid: [] for pid in ids}
+    rev = {ids[p]: ids[t] for p, t in enumerate(market.reverts_to) if t >= 0}
     ranking = market.ranking
-    rev = market.reverts_to
-    cap = effective_capacities(market)
-    held: list[list[int]] = [[] for _ in cap]
     nxt: dict[str, int] = {}  # where each applicant resumes proposing
     for a0, lst0 in ranking.items():
         if not lst0:
@@ -272,7 +354,7 @@ def applicant_proposing(market: Market) -> tuple[list[list[int]], int]:
             if i >= n_lst:  # a is unmatched
                 nxt[a] = i
                 break
-            p = pidx[lst[i]]
+            p = lst[i]
             i += 1
             r = prank[p].get(a)
             if r is None:
@@ -281,18 +363,18 @@ def applicant_proposing(market: Market) -> tuple[list[list[int]], int]:
             if len(h) < cap[p]:
                 insort(h, r)
                 nxt[a] = i
-                q = rev[p]
-                if q < 0:
+                if p not in rev:
                     break
                 # p filled a spare position: its target's capacity shrinks, up the chain.
                 bumped = None
-                while q >= 0:
+                q: str | None = rev[p]
+                while q is not None:
                     cap[q] -= 1
                     hq = held[q]
                     if len(hq) > cap[q]:
                         bumped = pranking[q][hq.pop()]
                         break
-                    q = rev[q]
+                    q = rev.get(q)
                 if bumped is None:
                     break
                 a = bumped
@@ -306,7 +388,7 @@ def applicant_proposing(market: Market) -> tuple[list[list[int]], int]:
             lst = ranking[a]
             i = nxt[a]
             n_lst = len(lst)
-    return held, sum(nxt.values())
+    return [held[pid] for pid in ids], sum(nxt.values())
 
 
 def program_proposing(market: Market) -> tuple[list[list[int]], int]:
