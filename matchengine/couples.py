@@ -89,14 +89,10 @@ class _Repair:
             self.couple_of[m1] = c
             self.couple_of[m2] = c
         self.pos: dict[str, dict[str, int]] = {}  # single -> program id -> index (lazy)
-        # A single's pointer is one past its match: programs above rejected it.
+        # A single's pointer is one past its match (programs above rejected it); mpos is
+        # the position of its match on its ranking.  Both are set when first needed.
         self.ptr: dict[str, int] = {}
         self.mpos: dict[str, int] = {}
-        pid = market.prog_ids
-        for a, p in self.where.items():
-            k = self._pos(a)[pid[p]]
-            self.mpos[a] = k
-            self.ptr[a] = k + 1
         k_c = len(market.couple_ids)
         self.cur = [-1] * k_c  # current option of each couple, -1 = unmatched
         self.cptr = [0] * k_c
@@ -129,6 +125,17 @@ class _Repair:
             lst = self.market.ranking[a]
             d = self.pos[a] = dict(zip(lst, range(len(lst)), strict=True))
         return d
+
+    def _match_pos(self, a: str) -> int:
+        """Where single a's match is on its ranking (its length when unmatched)."""
+        k = self.mpos.get(a)
+        if k is None:
+            p = self.where.get(a)
+            lst = self.market.ranking[a]
+            k = len(lst) if p is None else self._pos(a)[self.market.prog_ids[p]]
+            if p is not None:
+                self.mpos[a] = k
+        return k
 
     def _tick(self, n: int = 1) -> None:
         self.steps += n
@@ -317,7 +324,7 @@ class _Repair:
             c = self.couple_of.get(a)
             if c is None:
                 k = self._pos(a).get(pid)
-                if k is not None and k < self.mpos.get(a, len(market.ranking[a])):
+                if k is not None and k < self._match_pos(a):
                     if a in self.where:
                         self._take_out(a)
                     self._put(a, p, r)
@@ -370,6 +377,8 @@ def add_couples(
             if key in seen:
                 break
             seen.add(key)
+            if all(kind == "couple" and who in state.given_up for kind, who, _ in blocks):
+                break  # only couples caught in a cycle block: nothing more to try
             for kind, who, what in blocks:
                 if kind == "pair":
                     state.prog_stack.append(what)
@@ -449,18 +458,24 @@ def find_blocks(market: Market, where: dict[str, int], limit: int = 1000) -> lis
     for p in range(m):
         if counts[p] > final[p]:
             out.append(("capacity", "", p))
+    # A single ranked r by p is taken iff fewer than final[p] of p's holders rank above r:
+    # r < threshold[p] (held[p] is sorted; a valid matching holds at most final[p]).
+    big = 1 << 62
+    threshold: dict[str, int] = {}
+    for p, pid in enumerate(market.prog_ids):
+        h, f = held[p], final[p]
+        threshold[pid] = big if len(h) < f else (h[f - 1] if f > 0 else -1)
+    rank_of = dict(zip(market.prog_ids, prank, strict=True))
     member = {x for pair in market.members for x in pair}
     prog_ids = market.prog_ids
     for a, lst in market.ranking.items():
         if not lst or a in member:
             continue
         p_a = where.get(a)
-        stop = len(lst) if p_a is None else lst.index(prog_ids[p_a])
-        for k in range(stop):
-            p = pidx[lst[k]]
-            r = prank[p].get(a)
-            if r is not None and bisect_left(held[p], r) + 1 <= final[p]:
-                out.append(("pair", a, p))
+        above = lst if p_a is None else lst[: lst.index(prog_ids[p_a])]
+        for pid in above:
+            if rank_of[pid].get(a, big) < threshold[pid]:
+                out.append(("pair", a, pidx[pid]))
                 if len(out) >= limit:
                     return out
     for c, opts in enumerate(market.options):
