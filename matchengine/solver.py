@@ -116,9 +116,11 @@ def solve(
         else:
             held, proposals = program_proposing(market)
         log.info("deferred acceptance: %d proposals in %.2f s", proposals, time.perf_counter() - t1)
-        assignment = _assignment_from_held(market, held)
         status = "stable"
-        if market.couple_ids:
+        if not market.couple_ids:
+            result = _result_from_held(market, held, proposing, status, sha)
+        else:
+            assignment = _assignment_from_held(market, held)
             from matchengine.couples import add_couples
 
             t2 = time.perf_counter()
@@ -141,7 +143,7 @@ def solve(
                     assignment = found.assignment
                 else:
                     status = found.status
-        result = _result(market, assignment, proposing, status, sha)
+            result = _result(market, assignment, proposing, status, sha)
 
     t4 = time.perf_counter()
     log.info("verifying…")
@@ -250,6 +252,31 @@ def _result(
         "status": status,
         "assignments": assignments,
         "final_capacity": dict(zip(prog_ids, final, strict=True)),
+        "blocking": [],
+        "instance_sha256": sha,
+        "engine": ENGINE,
+    }
+
+
+def _result_from_held(
+    market: Market, held: list[list[int]], proposing: str, status: str, sha: str
+) -> dict[str, Any]:
+    """The result dict straight from each program's held ranks (singles only)."""
+    assignments: dict[str, str | None] = dict.fromkeys(market.app_ids)
+    pranking = market.pranking
+    for p, pid in enumerate(market.prog_ids):
+        h = held[p]
+        if h:
+            rk = pranking[p]
+            for r in h:
+                assignments[rk[r]] = pid
+    final = final_capacities(market, list(map(len, held)))
+    return {
+        "format": RESULT_FORMAT,
+        "proposing": proposing,
+        "status": status,
+        "assignments": assignments,
+        "final_capacity": dict(zip(market.prog_ids, final, strict=True)),
         "blocking": [],
         "instance_sha256": sha,
         "engine": ENGINE,
