@@ -89,18 +89,15 @@ class _Repair:
             self.couple_of[m1] = c
             self.couple_of[m2] = c
         self.pos: dict[str, dict[str, int]] = {}  # single -> program id -> index (lazy)
-        # A single's pointer is one past its match: programs above rejected it.
+        # A single's pointer is one past its match (programs above rejected it); mpos is
+        # the position of its match on its ranking.  Both are set when first needed.
         self.ptr: dict[str, int] = {}
         self.mpos: dict[str, int] = {}
-        pid = market.prog_ids
-        for a, p in self.where.items():
-            k = self._pos(a)[pid[p]]
-            self.mpos[a] = k
-            self.ptr[a] = k + 1
         k_c = len(market.couple_ids)
         self.cur = [-1] * k_c  # current option of each couple, -1 = unmatched
         self.cptr = [0] * k_c
         self.moves = [0] * k_c
+        self.given_up: set[int] = set()
         self.max_moves = [4 * len(o) + 20 for o in market.options]
         # Each option's member ranks (None when a member's program does not rank them).
         self.opt_ranks: list[list[tuple[int, int] | None]] = []
@@ -128,6 +125,17 @@ class _Repair:
             lst = self.market.ranking[a]
             d = self.pos[a] = dict(zip(lst, range(len(lst)), strict=True))
         return d
+
+    def _match_pos(self, a: str) -> int:
+        """Where single a's match is on its ranking (its length when unmatched)."""
+        k = self.mpos.get(a)
+        if k is None:
+            p = self.where.get(a)
+            lst = self.market.ranking[a]
+            k = len(lst) if p is None else self._pos(a)[self.market.prog_ids[p]]
+            if p is not None:
+                self.mpos[a] = k
+        return k
 
     def _tick(self, n: int = 1) -> None:
         self.steps += n
@@ -222,15 +230,22 @@ class _Repair:
         )
 
     def _move_couple(self, c: int, k: int) -> None:
-        """Couple c leaves its places (if any) and takes option k (checked feasible)."""
-        self.moves[c] += 1
-        if self.moves[c] > self.max_moves[c]:
-            raise _OutOfBudget
+        """Couple c leaves its places (if any) and takes option k (checked feasible).
+
+        A couple that has moved too often is caught in a cycle: it is left unmatched and
+        takes no further part (the matching is then not stable; the exact search decides).
+        """
         market = self.market
         m1, m2 = market.members[c]
         for x in (m1, m2):
             if x in self.where:
                 self._take_out(x)
+        self.moves[c] += 1
+        if self.moves[c] > self.max_moves[c]:
+            self.given_up.add(c)
+            self.cur[c] = -1
+            self.cptr[c] = len(market.options[c])
+            return
         p1, p2 = market.options[c][k]
         rr = self.opt_ranks[c][k]
         assert rr is not None
@@ -271,7 +286,7 @@ class _Repair:
         self.ptr[a] = k
 
     def _propose_couple(self, c: int) -> None:
-        if self.cur[c] >= 0:
+        if self.cur[c] >= 0 or c in self.given_up:
             return
         n_opts = len(self.market.options[c])
         k = self.cptr[c]
@@ -285,6 +300,8 @@ class _Repair:
 
     def _improve_couple(self, c: int) -> bool:
         """Move couple c to its best feasible option above its current one, if any."""
+        if c in self.given_up:
+            return False
         top = self.cur[c] if self.cur[c] >= 0 else len(self.market.options[c])
         for k in range(top):
             self._tick()
@@ -307,7 +324,7 @@ class _Repair:
             c = self.couple_of.get(a)
             if c is None:
                 k = self._pos(a).get(pid)
-                if k is not None and k < self.mpos.get(a, len(market.ranking[a])):
+                if k is not None and k < self._match_pos(a):
                     if a in self.where:
                         self._take_out(a)
                     self._put(a, p, r)
@@ -360,6 +377,8 @@ def add_couples(
             if key in seen:
                 break
             seen.add(key)
+            if all(kind == "couple" and who in state.given_up for kind, who, _ in blocks):
+                break  # only couples caught in a cycle block: nothing more to try
             for kind, who, what in blocks:
                 if kind == "pair":
                     state.prog_stack.append(what)
@@ -439,18 +458,24 @@ def find_blocks(market: Market, where: dict[str, int], limit: int = 1000) -> lis
     for p in range(m):
         if counts[p] > final[p]:
             out.append(("capacity", "", p))
+    # A single ranked r by p is taken iff fewer than final[p] of p's holders rank above r:
+    # r < threshold[p] (held[p] is sorted; a valid matching holds at most final[p]).
+    big = 1 << 62
+    threshold: dict[str, int] = {}
+    for p, pid in enumerate(market.prog_ids):
+        h, f = held[p], final[p]
+        threshold[pid] = big if len(h) < f else (h[f - 1] if f > 0 else -1)
+    rank_of = dict(zip(market.prog_ids, prank, strict=True))
     member = {x for pair in market.members for x in pair}
     prog_ids = market.prog_ids
     for a, lst in market.ranking.items():
         if not lst or a in member:
             continue
         p_a = where.get(a)
-        stop = len(lst) if p_a is None else lst.index(prog_ids[p_a])
-        for k in range(stop):
-            p = pidx[lst[k]]
-            r = prank[p].get(a)
-            if r is not None and bisect_left(held[p], r) + 1 <= final[p]:
-                out.append(("pair", a, p))
+        above = lst if p_a is None else lst[: lst.index(prog_ids[p_a])]
+        for pid in above:
+            if rank_of[pid].get(a, big) < threshold[pid]:
+                out.append(("pair", a, pidx[pid]))
                 if len(out) >= limit:
                     return out
     for c, opts in enumerate(market.options):

@@ -31,7 +31,7 @@ Encoding (all numbers are program/option indices of the compiled market):
   than ``k`` (an option after ``k``, or unmatched), ``not state_j`` or some program of option
   ``k`` would not take the member(s) sent to it, where the places the couple's own members
   hold under ``j`` count as free (the spec's "leaving L").
-* Capacities: "at least own(p)+1 in subtree(p)" is false.
+* Capacities: at most ``own(p)`` in ``subtree(p)`` (the counters' at-most clauses).
 
 The search runs under ``deadline`` (a timer interrupts the solver); building the formula
 checks the deadline too.
@@ -45,6 +45,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Any
 
 from matchengine.instance import Market
 
@@ -67,14 +68,21 @@ class _Timeout(Exception):
 
 
 class _Cnf:
-    """Clauses with constant folding: literal ``TRUE`` is always true."""
+    """Clauses with constant folding (literal ``TRUE`` is always true), streamed into the
+    solver in batches (less memory, and the deadline is checked between batches)."""
 
-    def __init__(self, deadline: float | None) -> None:
+    def __init__(self, solver: Any, deadline: float | None) -> None:
         self.top = 1
         self.TRUE = 1
         self.clauses: list[list[int]] = [[1]]
+        self.solver = solver
         self.deadline = deadline
         self._n = 0
+
+    def flush(self) -> None:
+        if self.clauses:
+            self.solver.append_formula(self.clauses)
+            self.clauses.clear()
 
     def new(self) -> int:
         self.top += 1
@@ -86,7 +94,13 @@ class _Cnf:
             return
         self.clauses.append([x for x in clause if x != -t])
         self._n += 1
-        if self.deadline is not None and self._n & 4095 == 0 and time.monotonic() > self.deadline:
+        if self._n & 4095 == 0:
+            self.check_deadline()
+
+    def check_deadline(self) -> None:
+        if len(self.clauses) >= 50_000:
+            self.flush()
+        if self.deadline is not None and time.monotonic() > self.deadline:
             raise _Timeout
 
     def at_most_one(self, lits: list[int]) -> None:
@@ -106,27 +120,62 @@ class _Cnf:
 
 
 class _Counter:
-    """Sequential counter over ``lits``: ``ge(i, j)`` <=> at least j of the first i are true."""
+    """Sequential counter (Sinz 2005) over ``lits``: ``ge(i, j)`` is a literal for "at
+    least j of the first i literals are true", for j up to ``k``.
 
-    def __init__(self, cnf: _Cnf, lits: list[int], k: int) -> None:
+    With ``at_most`` the count of all the literals is also limited to ``k`` (so "at least
+    k + 1" is false).  With ``exact`` each counter variable is *equivalent* to its
+    meaning (both directions: it may be used positively and negatively); without, only
+    "a true prefix forces it" holds, which is all an at-most constraint needs.
+    """
+
+    def __init__(self, cnf: _Cnf, lits: list[int], k: int, *, at_most: bool, exact: bool) -> None:
         self.cnf = cnf
         self.k = k
+        self.at_most = at_most
         t = cnf.TRUE
-        # rows[i][j] for j = 0..min(i, k); rows[i][0] = TRUE.
-        rows: list[list[int]] = [[t]]
+        top = cnf.top
+        out = cnf.clauses
+        add = out.append
+        rows: list[list[int]] = [[t]]  # rows[i][j], j = 0..min(i, k); rows[i][0] = TRUE
+        prev = rows[0]
         for i, lit in enumerate(lits, start=1):
-            prev = rows[-1]
+            if at_most and len(prev) > k:  # k already true among i - 1: lit must be false
+                add([-prev[k], -lit])
             row = [t]
+            n_prev = len(prev)
             for j in range(1, min(i, k) + 1):
-                s = cnf.new()
-                below = prev[j] if j < len(prev) else -t  # at least j among i-1
-                less = prev[j - 1]  # at least j-1 among i-1
-                cnf.add([-below, s])
-                cnf.add([-less, -lit, s])
-                cnf.add([-s, below, less])
-                cnf.add([-s, below, lit])
+                top += 1
+                s = top
+                if j < n_prev:  # "at least j among i - 1" exists (else it is false)
+                    below = prev[j]
+                    add([-below, s])
+                    if j == 1:
+                        add([-lit, s])
+                        if exact:
+                            add([-s, below, lit])
+                    else:
+                        less = prev[j - 1]
+                        add([-less, -lit, s])
+                        if exact:
+                            add([-s, below, less])
+                            add([-s, below, lit])
+                else:  # j == i: all of the first i
+                    if j == 1:
+                        add([-lit, s])
+                        if exact:
+                            add([-s, lit])
+                    else:
+                        less = prev[j - 1]
+                        add([-less, -lit, s])
+                        if exact:
+                            add([-s, less])
+                            add([-s, lit])
                 row.append(s)
             rows.append(row)
+            prev = row
+        cnf.top = top
+        cnf.check_deadline()
         self.rows = rows
 
     def ge(self, i: int, j: int) -> int:
@@ -136,6 +185,8 @@ class _Counter:
         if j > i:
             return -t
         if j > self.k:
+            if self.at_most:
+                return -t
             raise ValueError("counter too small")  # pragma: no cover - sized by the caller
         return self.rows[i][j]
 
@@ -147,13 +198,13 @@ def find_stable(market: Market, *, deadline: float | None = None) -> Found:
     ``Found("no-stable-matching", None)`` when the formula is unsatisfiable, or
     ``Found("unresolved", None)`` when the deadline passed first.
     """
-    try:
-        cnf, decode = _encode(market, deadline)
-    except _Timeout:
-        return Found("unresolved", None)
     from pysat.solvers import Solver
 
-    with Solver(name="glucose4", bootstrap_with=cnf.clauses) as solver:
+    with Solver(name="glucose4") as solver:
+        try:
+            decode = _encode(market, _Cnf(solver, deadline))
+        except _Timeout:
+            return Found("unresolved", None)
         timer = None
         if deadline is not None:
             left = deadline - time.monotonic()
@@ -177,8 +228,8 @@ def find_stable(market: Market, *, deadline: float | None = None) -> Found:
     return Found("stable", decode(true))
 
 
-def _encode(market: Market, deadline: float | None) -> tuple[_Cnf, _Decoder]:
-    cnf = _Cnf(deadline)
+def _encode(market: Market, cnf: _Cnf) -> _Decoder:
+    """Write the formula into ``cnf`` (see the module docstring); returns the decoder."""
     prank, pidx = market.prank, market.pidx
     m = len(market.prog_ids)
     rev = market.reverts_to
@@ -257,16 +308,14 @@ def _encode(market: Market, deadline: float | None) -> tuple[_Cnf, _Decoder]:
         if rev[p] < 0:
             if not d_lits and not own_seq[p]:
                 continue
-            counter = _Counter(cnf, d_lits + own_seq[p], own[p] + 2)
+            # At most own(p) in the subtree, so "at least own(p) + 1 in a prefix" is false.
+            counter = _Counter(cnf, d_lits + own_seq[p], own[p], at_most=True, exact=True)
             root_counter[p] = (counter, len(d_lits))
-            total = len(d_lits) + len(own_seq[p])
-            cnf.add([-counter.ge(total, own[p] + 1)])
         else:
             seq = d_lits + own_seq[p]
             if len(seq) > own[p]:
-                cap_counter = _Counter(cnf, seq, own[p] + 1)
-                cnf.add([-cap_counter.ge(len(seq), own[p] + 1)])
-            suffix_counter[p] = _Counter(cnf, own_seq[p][::-1], 2)
+                _Counter(cnf, seq, own[p], at_most=True, exact=False)
+            suffix_counter[p] = _Counter(cnf, own_seq[p][::-1], 2, at_most=False, exact=True)
 
     def not_take(p: int, worst: int, n_takers: int, d: int) -> int:
         """Literal: p would NOT take n_takers applicants whose worst rank is ``worst``,
@@ -342,4 +391,6 @@ def _encode(market: Market, deadline: float | None) -> tuple[_Cnf, _Decoder]:
                         out[m2] = p2
         return out
 
-    return cnf, decode
+    cnf.flush()
+    cnf.check_deadline()
+    return decode

@@ -33,7 +33,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain
 from typing import Any, NoReturn
 
 __all__ = [
@@ -228,7 +227,8 @@ def _compile_fast(data: object) -> Market | None:
     ]  # TypeError: unhashable entry
     if list(map(len, prank)) != list(map(len, pranking)):
         return None  # a repeat
-    if not set(chain.from_iterable(pranking)) <= set(app_ids):
+    known_apps = set(app_ids)
+    if not all(map(known_apps.issuperset, prank)):
         return None  # an unknown applicant, or not a string
     targets = [e.get("reverts_to") for e in progs]
     if not _all_of([t for t in targets if t is not None], str):
@@ -245,7 +245,8 @@ def _compile_fast(data: object) -> Market | None:
         return None
     if list(map(len, map(set, arank))) != list(map(len, arank)):
         return None  # a repeat (TypeError: unhashable entry)
-    if not pidx.keys() >= set(chain.from_iterable(arank)):
+    known_progs = set(prog_ids)
+    if not all(map(known_progs.issuperset, arank)):
         return None  # an unknown program, or not a string
     ranking = dict(zip(app_ids, arank, strict=True))
 

@@ -35,17 +35,29 @@ acceptance tracks this directly instead of re-running to a fixed point:
 
 With no reversion these are plain deferred acceptance: the applicant-optimal or the
 program-optimal stable matching (Gale & Shapley 1962; Roth & Sotomayor 1990, ch. 5).
+With reversion the stable matchings (by the spec's definition) need not form a lattice:
+there may be no applicant-optimal one, and the outcome is "a" stable matching.  It does
+not depend on the order of proposals (checked on random markets), and it is more often the
+applicant-optimal one, when there is one, than re-running deferred acceptance with
+adjusted capacities until they stop changing (the CaRMS-style fixed point; both are
+stable, and they differ on a few percent of small random markets).
 Everything is keyed by sorted ids, so the order of the input arrays never matters.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
+import os
+import threading
 import time
 from bisect import insort
+from collections.abc import Callable
 from typing import Any
 
 from matchengine.instance import (
+    InstanceError,
     Market,
     canonical_sha256,
     compile_instance,
@@ -70,7 +82,7 @@ def solve(
     """Match ``instance`` and return a ``match-result/1`` dict (see the module docstring).
 
     ``proposing`` is ``"applicant"`` (the applicant-optimal stable matching when there are
-    no couples) or ``"program"`` (the program-optimal one).  ``time_limit`` (seconds,
+    no couples and no reversion) or ``"program"`` (the program-optimal one).  ``time_limit`` (seconds,
     ``None`` = no limit) bounds the couples heuristic and the exact search.  Raises
     :class:`matchengine.instance.InstanceError` on bad input before any matching, and
     ``ValueError`` on a bad ``proposing`` or ``time_limit``.  Never mutates ``instance``.
@@ -87,8 +99,14 @@ def solve(
 
     t0 = time.perf_counter()
     log.info("validating…")
-    market = compile_instance(instance)
-    sha = canonical_sha256(instance)
+    hashing = _hash_alongside(instance)
+    try:
+        market = compile_instance(instance)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            hashing()  # reap the child; the validation error is the one to report
+        raise
+    sha = hashing()  # raises InstanceError if the instance cannot be hashed
     log.info(
         "validated %d applicants, %d programs, %d couples in %.2f s",
         len(market.app_ids),
@@ -104,9 +122,11 @@ def solve(
         else:
             held, proposals = program_proposing(market)
         log.info("deferred acceptance: %d proposals in %.2f s", proposals, time.perf_counter() - t1)
-        assignment = _assignment_from_held(market, held)
         status = "stable"
-        if market.couple_ids:
+        if not market.couple_ids:
+            result = _result_from_held(market, held, proposing, status, sha)
+        else:
+            assignment = _assignment_from_held(market, held)
             from matchengine.couples import add_couples
 
             t2 = time.perf_counter()
@@ -129,7 +149,7 @@ def solve(
                     assignment = found.assignment
                 else:
                     status = found.status
-        result = _result(market, assignment, proposing, status, sha)
+            result = _result(market, assignment, proposing, status, sha)
 
     t4 = time.perf_counter()
     log.info("verifying…")
@@ -147,6 +167,74 @@ def solve(
         "stable" if not problems else f"{len(problems)} problem(s)",
     )
     return result
+
+
+#: Instances with at least this many applicants are hashed in a forked child process
+#: while the parent validates them (two cores: the JSON text of a large instance takes
+#: about as long to write as the instance takes to validate).
+FORK_HASH_MIN_APPLICANTS = 20_000
+
+
+def _hash_alongside(instance: dict[str, Any]) -> Callable[[], str]:
+    """Start hashing ``instance``; the returned function gives the hash (or raises).
+
+    On POSIX, with no other thread running and a large instance, the hash is computed in a
+    forked child (copy-on-write: it sees the instance as it is now; the caller never
+    changes it) and sent back through a pipe; the child leaves with ``os._exit`` and runs
+    no cleanup of the parent's.  Otherwise, or if anything goes wrong with the child, the
+    hash is computed here, in this process.  Set ``MATCHENGINE_FORK=0`` to never fork.
+    """
+
+    def here() -> str:
+        return canonical_sha256(instance)
+
+    applicants = instance.get("applicants") if isinstance(instance, dict) else None
+    if (
+        not hasattr(os, "fork")
+        or os.environ.get("MATCHENGINE_FORK", "1") == "0"
+        or threading.active_count() != 1
+        or not isinstance(applicants, list)
+        or len(applicants) < FORK_HASH_MIN_APPLICANTS
+    ):
+        return here
+    try:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return here
+    if pid == 0:  # the child: hash, report, leave
+        code = 1
+        try:
+            os.close(read_end)
+            gc.disable()
+            try:
+                message = canonical_sha256(instance)
+            except InstanceError as exc:
+                message = "!" + str(exc)
+            data = message.encode("utf-8")
+            while data:
+                data = data[os.write(write_end, data) :]
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+
+    def join() -> str:
+        chunks = []
+        try:
+            while chunk := os.read(read_end, 65536):
+                chunks.append(chunk)
+        finally:
+            os.close(read_end)
+            _, status = os.waitpid(pid, 0)
+        text = b"".join(chunks).decode("utf-8", "replace")
+        if status != 0 or not text:
+            return here()
+        if text.startswith("!"):
+            raise InstanceError(text[1:])
+        return text
+
+    return join
 
 
 def _result(
@@ -170,6 +258,31 @@ def _result(
         "status": status,
         "assignments": assignments,
         "final_capacity": dict(zip(prog_ids, final, strict=True)),
+        "blocking": [],
+        "instance_sha256": sha,
+        "engine": ENGINE,
+    }
+
+
+def _result_from_held(
+    market: Market, held: list[list[int]], proposing: str, status: str, sha: str
+) -> dict[str, Any]:
+    """The result dict straight from each program's held ranks (singles only)."""
+    assignments: dict[str, str | None] = dict.fromkeys(market.app_ids)
+    pranking = market.pranking
+    for p, pid in enumerate(market.prog_ids):
+        h = held[p]
+        if h:
+            rk = pranking[p]
+            for r in h:
+                assignments[rk[r]] = pid
+    final = final_capacities(market, list(map(len, held)))
+    return {
+        "format": RESULT_FORMAT,
+        "proposing": proposing,
+        "status": status,
+        "assignments": assignments,
+        "final_capacity": dict(zip(market.prog_ids, final, strict=True)),
         "blocking": [],
         "instance_sha256": sha,
         "engine": ENGINE,
@@ -255,13 +368,15 @@ def applicant_proposing(market: Market) -> tuple[list[list[int]], int]:
 
     Returns each program's held ranks and the number of proposals made.
     """
-    prank = market.prank
-    pranking = market.pranking
-    pidx = market.pidx
+    # Tables keyed by program id: the ids in the rankings are looked up directly (for a
+    # generated or parsed instance mostly the very same string objects, so lookups are fast).
+    ids = market.prog_ids
+    prank = dict(zip(ids, market.prank, strict=True))
+    pranking = dict(zip(ids, market.pranking, strict=True))
+    cap = dict(zip(ids, effective_capacities(market), strict=True))
+    held: dict[str, list[int]] = {pid: [] for pid in ids}
+    rev = {ids[p]: ids[t] for p, t in enumerate(market.reverts_to) if t >= 0}
     ranking = market.ranking
-    rev = market.reverts_to
-    cap = effective_capacities(market)
-    held: list[list[int]] = [[] for _ in cap]
     nxt: dict[str, int] = {}  # where each applicant resumes proposing
     for a0, lst0 in ranking.items():
         if not lst0:
@@ -272,7 +387,7 @@ def applicant_proposing(market: Market) -> tuple[list[list[int]], int]:
             if i >= n_lst:  # a is unmatched
                 nxt[a] = i
                 break
-            p = pidx[lst[i]]
+            p = lst[i]
             i += 1
             r = prank[p].get(a)
             if r is None:
@@ -281,18 +396,18 @@ def applicant_proposing(market: Market) -> tuple[list[list[int]], int]:
             if len(h) < cap[p]:
                 insort(h, r)
                 nxt[a] = i
-                q = rev[p]
-                if q < 0:
+                if p not in rev:
                     break
                 # p filled a spare position: its target's capacity shrinks, up the chain.
                 bumped = None
-                while q >= 0:
+                q: str | None = rev[p]
+                while q is not None:
                     cap[q] -= 1
                     hq = held[q]
                     if len(hq) > cap[q]:
                         bumped = pranking[q][hq.pop()]
                         break
-                    q = rev[q]
+                    q = rev.get(q)
                 if bumped is None:
                     break
                 a = bumped
@@ -306,7 +421,7 @@ def applicant_proposing(market: Market) -> tuple[list[list[int]], int]:
             lst = ranking[a]
             i = nxt[a]
             n_lst = len(lst)
-    return held, sum(nxt.values())
+    return [held[pid] for pid in ids], sum(nxt.values())
 
 
 def program_proposing(market: Market) -> tuple[list[list[int]], int]:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matchengine import __version__, canonical_sha256, solve, verify
+from matchengine import InstanceError, __version__, canonical_sha256, solve, verify
 
 from .bruteforce import applicant_optimal, program_optimal, stable_matchings
 from .instances import instance, shuffled, tiny_instances
@@ -116,3 +116,22 @@ def test_the_order_of_the_arrays_changes_nothing(inst: Instance, seed: int, side
 def test_same_instance_same_result() -> None:
     inst = small()
     assert solve(inst) == solve(copy.deepcopy(inst))
+
+
+def test_large_instances_are_hashed_in_a_child_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    import matchengine.solver as solver
+
+    monkeypatch.setattr(solver, "FORK_HASH_MIN_APPLICANTS", 1)
+    inst = small()
+    result = solve(inst)
+    assert result["instance_sha256"] == canonical_sha256(inst)
+    inst["x-note"] = "\ud800"  # cannot be written as UTF-8
+    with pytest.raises(InstanceError, match="not valid Unicode"):
+        solve(inst)
+    inst["x-note"] = "ok"
+    inst["programs"][0]["capacity"] = -1
+    with pytest.raises(InstanceError, match="capacity must be 0 or more"):
+        solve(inst)
+    monkeypatch.setenv("MATCHENGINE_FORK", "0")
+    inst["programs"][0]["capacity"] = 1
+    assert solve(inst)["instance_sha256"] == canonical_sha256(inst)
