@@ -126,7 +126,7 @@ def couples_survey(label: str, share: float, seeds: range) -> dict[str, Any]:
     other = [r["solve_s"] for r in runs if r["status"] != "stable"]
     median = statistics.median(stable) if stable else float("nan")  # nan: none was stable
     return {
-        "name": f"{label}. {share:.1%} in couples, seeds {seeds.start}-{seeds.stop - 1}: stable ones",
+        "name": f"{label}. {share:.1%} in couples, seeds {seeds.start}-{seeds.stop - 1}",
         "measure": "solve, one run per seed",
         "median_s": median,
         "runs": runs,
