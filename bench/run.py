@@ -124,14 +124,14 @@ def couples_survey(label: str, share: float, seeds: range) -> dict[str, Any]:
         print(f"   seed {seed}: {result['status']} in {runs[-1]['solve_s']:.2f} s", flush=True)
     stable = [r["solve_s"] for r in runs if r["status"] == "stable"]
     other = [r["solve_s"] for r in runs if r["status"] != "stable"]
-    median = statistics.median(stable) if stable else float("nan")  # nan: none was stable
+    median = statistics.median(stable) if stable else None  # None: none was stable
     return {
         "name": f"{label}. {share:.1%} in couples, seeds {seeds.start}-{seeds.stop - 1}",
         "measure": "solve, one run per seed",
         "median_s": median,
         "runs": runs,
         "target_s": 2.0,
-        "ok": bool(stable) and median <= 2.0,
+        "ok": median is not None and median <= 2.0,
         "status": f"{len(stable)}/{len(runs)} stable",
         "other_median_s": statistics.median(other) if other else None,
     }
@@ -274,12 +274,17 @@ def print_table(rows: list[dict[str, Any]]) -> None:
                 f"{r['matching_median_s']:.2f} s, same assignments: {r['same_assignments']}"
             )
             continue
-        print(
-            f"{r['name']:<58} {r['median_s']:>9.3f}s {r['target_s']:>9.2f}s  "
-            f"{'yes' if r['ok'] else 'NO'}"
-        )
+        shown = "-" if r["median_s"] is None else f"{r['median_s']:.3f}s"
+        print(f"{r['name']:<58} {shown:>10} {r['target_s']:>9.2f}s  {'yes' if r['ok'] else 'NO'}")
         if "runs_s" in r:
             print("    runs: " + ", ".join(f"{t:.3f}" for t in r["runs_s"]))
+        if "runs" in r:
+            print(
+                "    "
+                + ", ".join(
+                    f"seed {x['seed']}: {x['status']} {x['solve_s']:.2f}s" for x in r["runs"]
+                )
+            )
         notes = [f"status {r['status']}"]
         if r.get("other_median_s") is not None:
             notes.append(
