@@ -43,10 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from matchengine.instance import canonical_sha256, validate_instance  # noqa: E402
-
 from matchengine import solve  # noqa: E402
 from matchengine.generate import generate  # noqa: E402
+from matchengine.instance import canonical_sha256, validate_instance  # noqa: E402
 from matchengine.verify import verify  # noqa: E402
 
 NRMP = {"applicants": 48_000, "programs": 6_000, "positions": 43_000}
