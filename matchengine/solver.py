@@ -83,7 +83,8 @@ def solve(
 
     ``proposing`` is ``"applicant"`` (the applicant-optimal stable matching when there are
     no couples and no reversion) or ``"program"`` (the program-optimal one).
-    ``time_limit`` (seconds, ``None`` = no limit) bounds the couples heuristic and the exact search.  Raises
+    ``time_limit`` (seconds, ``None`` = no limit) bounds the couples heuristic and the exact
+    search.  Raises
     :class:`matchengine.instance.InstanceError` on bad input before any matching, and
     ``ValueError`` on a bad ``proposing`` or ``time_limit``.  Never mutates ``instance``.
     """
