@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from matchengine.instance import canonical_sha256
 
 from matchengine import solve
 from matchengine.generate import generate
+from matchengine.instance import canonical_sha256
 from matchengine.verify import find_blocking, verify
 
 CARMS = {"applicants": 5_000, "programs": 650, "positions": 4_500}

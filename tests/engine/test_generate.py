@@ -7,9 +7,9 @@ import statistics
 from typing import Any
 
 import pytest
-from matchengine.instance import validate_instance
 
 from matchengine.generate import generate
+from matchengine.instance import validate_instance
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from matchengine.instance import canonical_sha256
 
+from matchengine.instance import canonical_sha256
 from matchengine.verify import final_capacities, find_blocking, verify
 
 Instance = dict[str, Any]
