@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "applications",
     "ranking",
     "matchruns",
+    "integrations",
     "allauth",
     "allauth.account",
     "django_htmx",

@@ -20,6 +20,7 @@ APPS = [
     "applications",
     "ranking",
     "matchruns",
+    "integrations",
 ]
 COMMON = ["--locale", "fr", "--no-obsolete", "--add-location", "file"]
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
