@@ -41,7 +41,10 @@ class Organisation(models.Model):
 
 class ApiToken(models.Model):
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="tokens"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="tokens",
     )
     prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
     digest = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
