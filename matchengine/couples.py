@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from matchengine.instance import Market
 from matchengine.solver import final_capacities, reversion_order
 
-__all__ = ["Block", "Outcome", "add_couples", "find_blocks"]
+__all__ = ["Block", "Outcome", "add_couples", "find_blocks", "programs_named"]
 
 #: ("pair", applicant id, program number), ("couple", couple number, option index),
 #: or ("capacity", "", program number) for a program over its final capacity.
@@ -56,6 +56,10 @@ class Outcome:
     assignment: dict[str, int]
     stable: bool
     steps: int
+    #: Programs whose holdings changed while some couple was caught in a cycle of
+    #: displacements, and the programs named by what still blocks: where to look first
+    #: for a proof that no stable matching exists (:func:`matchengine.exact.find_stable`).
+    hot: set[int]
 
 
 class _OutOfBudget(Exception):
@@ -98,6 +102,10 @@ class _Repair:
         self.cptr = [0] * k_c
         self.moves = [0] * k_c
         self.given_up: set[int] = set()
+        # Couples moving for the third time or more are cycling: while any is, every
+        # program whose holdings change is recorded in ``hot``.
+        self.cycling: set[int] = set()
+        self.hot: set[int] = set()
         self.max_moves = [4 * len(o) + 20 for o in market.options]
         # Each option's member ranks (None when a member's program does not rank them).
         self.opt_ranks: list[list[tuple[int, int] | None]] = []
@@ -156,11 +164,15 @@ class _Repair:
         self.mpos.pop(a, None)
         self.prog_stack.append(p)
         self.sync_queue.append(p)
+        if self.cycling:
+            self.hot.add(p)
 
     def _put(self, a: str, p: int, r: int) -> None:
         insort(self.held[p], r)
         self.where[a] = p
         self.sync_queue.append(p)
+        if self.cycling:
+            self.hot.add(p)
 
     def _overflow(self, p: int) -> None:
         """Drop p's worst while it holds more than its capacity."""
@@ -241,8 +253,11 @@ class _Repair:
             if x in self.where:
                 self._take_out(x)
         self.moves[c] += 1
+        if self.moves[c] >= 3:
+            self.cycling.add(c)
         if self.moves[c] > self.max_moves[c]:
             self.given_up.add(c)
+            self.cycling.discard(c)
             self.cur[c] = -1
             self.cptr[c] = len(market.options[c])
             return
@@ -394,9 +409,25 @@ def add_couples(
     # mid-step, so make it valid (and check it: an interrupted search may still have
     # stopped at a stable matching).
     assignment_out = _valid_assignment(market, state)
+    hot = state.hot
     if not stable or assignment_out != state.where:
-        stable = not find_blocks(market, assignment_out, limit=1)
-    return Outcome(assignment=assignment_out, stable=stable, steps=state.steps)
+        blocks = find_blocks(market, assignment_out)
+        stable = not blocks
+        hot = hot | programs_named(market, assignment_out, blocks)
+    return Outcome(assignment=assignment_out, stable=stable, steps=state.steps, hot=hot)
+
+
+def programs_named(market: Market, where: dict[str, int], blocks: list[Block]) -> set[int]:
+    """The programs a list of blocks names, and where the blocking couples' members are."""
+    out: set[int] = set()
+    for kind, who, what in blocks:
+        if kind == "couple":
+            assert isinstance(who, int)
+            out.update(p for p in market.options[who][what] if p >= 0)
+            out.update(where[x] for x in market.members[who] if x in where)
+        else:
+            out.add(what)
+    return out
 
 
 def _valid_assignment(market: Market, state: _Repair) -> dict[str, int]:

@@ -39,17 +39,18 @@ checks the deadline too.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
 from matchengine.instance import Market
 
-__all__ = ["Found", "find_stable"]
+__all__ = ["Found", "find_stable", "settle"]
 
 
 @dataclass(slots=True)
@@ -59,6 +60,8 @@ class Found:
     status: str
     assignment: dict[str, int] | None
 
+
+log = logging.getLogger("matchengine")
 
 _Decoder = Callable[[set[int]], dict[str, int]]
 
@@ -191,18 +194,33 @@ class _Counter:
         return self.rows[i][j]
 
 
-def find_stable(market: Market, *, deadline: float | None = None) -> Found:
+def find_stable(
+    market: Market,
+    *,
+    deadline: float | None = None,
+    programs: set[int] | None = None,
+) -> Found:
     """A stable matching of ``market`` (see the module docstring), or why there is none.
 
     Returns ``Found("stable", assignment)`` (applicant id -> program number),
     ``Found("no-stable-matching", None)`` when the formula is unsatisfiable, or
     ``Found("unresolved", None)`` when the deadline passed first.
+
+    With ``programs``, only the part of the formula about those programs (and the programs
+    of their reversion trees) is written: the capacity counters and the no-blocking
+    clauses of those programs, over the variables of every applicant and couple they could
+    hold.  Every other clause is left out, so this *relaxes* the question: unsatisfiable
+    still proves that no stable matching exists (``no-stable-matching``), while a model
+    proves nothing and gives ``Found("unresolved", None)``.  An obstruction to stability is
+    usually local (a couple caught in a cycle of displacements through a few programs), so
+    the small formula around it settles the question in milliseconds where the whole
+    market's formula takes tens of seconds.
     """
     from pysat.solvers import Solver
 
     with Solver(name="glucose4") as solver:
         try:
-            decode = _encode(market, _Cnf(solver, deadline))
+            decode = _encode(market, _Cnf(solver, deadline), programs)
         except _Timeout:
             return Found("unresolved", None)
         timer = None
@@ -222,25 +240,41 @@ def find_stable(market: Market, *, deadline: float | None = None) -> Found:
             return Found("unresolved", None)
         if not sat:
             return Found("no-stable-matching", None)
+        if programs is not None:
+            return Found("unresolved", None)  # a relaxation's model proves nothing
         model = solver.get_model()
         assert model is not None
     true = {v for v in model if v > 0}
     return Found("stable", decode(true))
 
 
-def _encode(market: Market, cnf: _Cnf) -> _Decoder:
-    """Write the formula into ``cnf`` (see the module docstring); returns the decoder."""
+def _encode(market: Market, cnf: _Cnf, programs: set[int] | None = None) -> _Decoder:
+    """Write the formula into ``cnf`` (see the module docstring); returns the decoder.
+
+    With ``programs``, only the clauses about those programs and their reversion trees
+    (see :func:`find_stable`); the decoder is then meaningless.
+    """
     prank, pidx = market.prank, market.pidx
     m = len(market.prog_ids)
     rev = market.reverts_to
+    inside = _reversion_closure(market, programs)
 
-    # Variables.
+    # Variables: of the singles and couples that a program inside could hold (all of them
+    # for the whole formula), for every acceptable program or option they have.
     member_of: dict[str, tuple[int, int]] = {}  # member -> (couple, 0 or 1)
     for c, pair in enumerate(market.members):
         member_of[pair[0]] = (c, 0)
         member_of[pair[1]] = (c, 1)
+    if inside is None:
+        singles: Iterable[str] = market.ranking
+        couples: Iterable[int] = range(len(market.members))
+    else:
+        near = {a for p in range(m) if inside[p] for a in market.pranking[p]}
+        singles = sorted(a for a in near if a not in member_of)
+        couples = sorted({member_of[a][0] for a in near if a in member_of})
     single_vars: dict[str, list[tuple[int, int, int]]] = {}  # a -> [(k, p, var)]
-    for a, lst in market.ranking.items():
+    for a in singles:
+        lst = market.ranking[a]
         if not lst or a in member_of:
             continue
         vs = []
@@ -249,18 +283,18 @@ def _encode(market: Market, cnf: _Cnf) -> _Decoder:
             if a in prank[p]:
                 vs.append((k, p, cnf.new()))
         single_vars[a] = vs
-    couple_vars: list[dict[int, int]] = []  # c -> {option index: var}
-    for c, opts in enumerate(market.options):
+    couple_vars: dict[int, dict[int, int]] = {}  # c -> {option index: var}
+    for c in couples:
         m1, m2 = market.members[c]
         vs_c: dict[int, int] = {}
-        for k, (p1, p2) in enumerate(opts):
+        for k, (p1, p2) in enumerate(market.options[c]):
             if (p1 < 0 or m1 in prank[p1]) and (p2 < 0 or m2 in prank[p2]):
                 vs_c[k] = cnf.new()
-        couple_vars.append(vs_c)
+        couple_vars[c] = vs_c
 
     for vs in single_vars.values():
         cnf.at_most_one([v for _, _, v in vs])
-    for vs_c in couple_vars:
+    for vs_c in couple_vars.values():
         cnf.at_most_one(list(vs_c.values()))
 
     # Occupants of each program, grouped by rank.
@@ -268,7 +302,7 @@ def _encode(market: Market, cnf: _Cnf) -> _Decoder:
     for a, vs in single_vars.items():
         for _, p, v in vs:
             groups[p].setdefault(prank[p][a], []).append(v)
-    for c, vs_c in enumerate(couple_vars):
+    for c, vs_c in couple_vars.items():
         m1, m2 = market.members[c]
         for k, v in vs_c.items():
             p1, p2 = market.options[c][k]
@@ -304,6 +338,8 @@ def _encode(market: Market, cnf: _Cnf) -> _Decoder:
     root_counter: dict[int, tuple[_Counter, int]] = {}
     suffix_counter: dict[int, _Counter] = {}
     for p in range(m):
+        if inside is not None and not inside[p]:
+            continue
         d_lits = [v for q in desc[p] for v in own_seq[q]]
         if rev[p] < 0:
             if not d_lits and not own_seq[p]:
@@ -339,10 +375,11 @@ def _encode(market: Market, cnf: _Cnf) -> _Decoder:
         up_to: list[int] = []
         for _, p, v in vs:
             up_to.append(v)
-            cnf.add([*up_to, not_take(p, prank[p][a], 1, 0)])
+            if inside is None or inside[p]:
+                cnf.add([*up_to, not_take(p, prank[p][a], 1, 0)])
 
     # No blocking couple.
-    for c, vs_c in enumerate(couple_vars):
+    for c, vs_c in couple_vars.items():
         if not vs_c:
             continue
         m1, m2 = market.members[c]
@@ -354,6 +391,8 @@ def _encode(market: Market, cnf: _Cnf) -> _Decoder:
         keys = sorted(vs_c)
         for k in keys:
             p1, p2 = opts[k]
+            if inside is not None and not ((p1 < 0 or inside[p1]) and (p2 < 0 or inside[p2])):
+                continue
             r1 = prank[p1][m1] if p1 >= 0 else -1
             r2 = prank[p2][m2] if p2 >= 0 else -1
             states = [(opts[j], vs_c[j]) for j in keys if j > k] + [((-1, -1), unmatched)]
@@ -380,7 +419,7 @@ def _encode(market: Market, cnf: _Cnf) -> _Decoder:
             for _, p, v in vs:
                 if v in true:
                     out[a] = p
-        for c, vs_c in enumerate(couple_vars):
+        for c, vs_c in couple_vars.items():
             m1, m2 = market.members[c]
             for k, v in vs_c.items():
                 if v in true:
@@ -394,3 +433,78 @@ def _encode(market: Market, cnf: _Cnf) -> _Decoder:
     cnf.flush()
     cnf.check_deadline()
     return decode
+
+
+#: Local proofs are tried on neighbourhoods up to this share of the programs; past it the
+#: whole formula is written.
+LOCAL_SHARE = 0.25
+#: Number of times a neighbourhood is widened before the whole formula is tried.
+LOCAL_ROUNDS = 2
+
+
+def settle(
+    market: Market,
+    where: dict[str, int],
+    hot: set[int],
+    *,
+    deadline: float | None = None,
+) -> Found:
+    """Settle whether ``market`` has a stable matching, after the heuristic ended at
+    ``where`` (applicant id -> program number) with blocks around the programs ``hot``.
+
+    First on small formulas (relaxations, :func:`find_stable` with ``programs``): the
+    programs ``hot``, then that set widened by the programs now holding an applicant whom
+    one of them ranks (where a displaced applicant would come from or go to), for
+    ``LOCAL_ROUNDS`` rounds while the set stays under ``LOCAL_SHARE`` of the programs.  The
+    first relaxation found unsatisfiable proves that no stable matching exists.  If none
+    is, the whole formula decides (a stable matching, a proof, or ``unresolved``).
+    """
+    m = len(market.prog_ids)
+    near = set(hot)
+    for _ in range(LOCAL_ROUNDS):
+        if not near or len(near) > LOCAL_SHARE * m:
+            break
+        start = time.perf_counter()
+        found = find_stable(market, deadline=deadline, programs=near)
+        log.info(
+            "  around %d programs: %s in %.2f s",
+            len(near),
+            "no stable matching" if found.status == "no-stable-matching" else "not settled",
+            time.perf_counter() - start,
+        )
+        if found.status == "no-stable-matching" or (
+            deadline is not None and time.monotonic() > deadline
+        ):
+            return found
+        wider = set(near)
+        for p in near:
+            wider.update(where[a] for a in market.pranking[p] if a in where)
+        if wider == near:
+            break
+        near = wider
+    return find_stable(market, deadline=deadline)
+
+
+def _reversion_closure(market: Market, programs: set[int] | None) -> list[bool] | None:
+    """``programs`` with every program of their reversion trees (root and all that revert
+    into it, transitively), as a membership list; ``None`` for the whole market."""
+    if programs is None:
+        return None
+    rev = market.reverts_to
+    children: list[list[int]] = [[] for _ in rev]
+    for p, t in enumerate(rev):
+        if t >= 0:
+            children[t].append(p)
+    inside = [False] * len(rev)
+    for p in programs:
+        root = p
+        while rev[root] >= 0:
+            root = rev[root]
+        if inside[root]:
+            continue
+        stack = [root]
+        while stack:
+            q = stack.pop()
+            inside[q] = True
+            stack.extend(children[q])
+    return inside

@@ -140,11 +140,11 @@ def solve(
                 time.perf_counter() - t2,
             )
             if not outcome.stable:
-                from matchengine.exact import find_stable
+                from matchengine.exact import settle
 
                 t3 = time.perf_counter()
-                log.info("exact search (SAT)…")
-                found = find_stable(market, deadline=deadline)
+                log.info("exact search (SAT), first around %d programs…", len(outcome.hot))
+                found = settle(market, assignment, outcome.hot, deadline=deadline)
                 log.info("exact search: %s in %.2f s", found.status, time.perf_counter() - t3)
                 if found.assignment is not None:
                     assignment = found.assignment

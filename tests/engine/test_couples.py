@@ -175,3 +175,66 @@ def test_a_passed_deadline_leaves_the_question_unresolved() -> None:
     found = find_stable(compile_instance(inst), deadline=time.monotonic() - 1)
     assert found.status == "unresolved"
     assert found.assignment is None
+
+
+@given(
+    tiny_instances(max_applicants=6, max_programs=4, max_couples=2, reversion=True),
+    st.sets(st.integers(min_value=0, max_value=3), min_size=1),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_relaxation_proves_no_stable_matching_only_when_there_is_none(
+    inst: Instance, subset: set[int]
+) -> None:
+    """The formula about some programs only is a relaxation: its "none" is a proof."""
+    market = compile_instance(inst)
+    programs = {p for p in subset if p < len(market.prog_ids)} or {0}
+    found = find_stable(market, programs=programs)
+    assert found.assignment is None  # a relaxation's model is no matching
+    if found.status == "no-stable-matching":
+        assert stable_matchings(inst) == []
+    else:
+        assert found.status == "unresolved"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_settle_agrees_with_the_whole_formula(seed: int) -> None:
+    """Medium markets, 10% in couples: proofs found around the heuristic's blocks agree
+    with the whole market's formula, and a stable matching it returns is stable."""
+    from matchengine.exact import settle
+    from matchengine.generate import generate
+
+    inst = generate(applicants=300, programs=30, couples_share=0.1, seed=seed)
+    market = compile_instance(inst)
+    outcome = _heuristic(inst)
+    whole = find_stable(market)
+    settled = settle(market, outcome.assignment, outcome.hot)
+    assert settled.status == whole.status
+    if settled.status == "stable":
+        assert settled.assignment is not None
+        assert find_blocks(market, settled.assignment) == []
+
+
+def test_the_cycling_couple_is_found_and_the_proof_is_local() -> None:
+    """Roth (1984)'s couple with no stable matching, inside a market of bystanders: the
+    heuristic's cycle names the programs, and the formula about them settles it."""
+    from matchengine.exact import settle
+
+    programs = {"H1": (1, ["M1", "M2", "S2", "S1"]), "H2": (1, ["M1", "S1", "S2", "M2"])}
+    applicants: dict[str, list[str]] = {"S1": ["H1"], "S2": ["H1", "H2"]}
+    for k in range(40):  # bystanders: their own programs, ranked by nobody else
+        programs[f"B{k}"] = (1, [f"X{k}", f"Y{k}"])
+        applicants[f"X{k}"] = [f"B{k}"]
+        applicants[f"Y{k}"] = [f"B{k}"]
+    inst = instance(
+        programs=programs,
+        applicants=applicants,
+        couples={"C": (["M1", "M2"], [["H1", "H2"]])},
+    )
+    market = compile_instance(inst)
+    outcome = _heuristic(inst)
+    assert not outcome.stable
+    assert {market.prog_ids[p] for p in outcome.hot} <= {"H1", "H2"}
+    hot = outcome.hot
+    assert find_stable(market, programs=hot).status == "no-stable-matching"
+    assert settle(market, outcome.assignment, hot).status == "no-stable-matching"
+    assert solve(inst)["status"] == "no-stable-matching"
