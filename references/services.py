@@ -298,15 +298,15 @@ def referee_closed_reason(request: ReferenceRequest) -> str | None:
         return _("This reference was already submitted; the link cannot be used again. Thank you.")
     if request.state != ReferenceState.SENT:
         return _("This request was withdrawn by the applicant; nothing more is needed.")
+    try:
+        _submit_window(request)
+    except DomainError as error:
+        return error.message
     if link_expired(request):
         return _(
             "This link has expired. Ask the applicant to send the request again; you will "
             "receive a new link."
         )
-    try:
-        _submit_window(request)
-    except DomainError as error:
-        return error.message
     return None
 
 
@@ -538,6 +538,9 @@ def reference_assign(
     """Send a reference to a program (even before it arrives). After the application deadline
     the assignment is accepted until ranking opens and marked late."""
     _require_owner(applicant, request)
+    request = (
+        ReferenceRequest.objects.select_for_update().select_related("cycle").get(pk=request.pk)
+    )
     if application.applicant_id != applicant.pk:
         raise DomainError(_("This application is not yours."), code="forbidden")
     if application.status == ApplicationStatus.WITHDRAWN:
