@@ -209,3 +209,31 @@ def test_the_referee_email_is_in_english_when_chosen(
         services.reference_request_finalise(applicant=applicant, request=request)
     assert "asks you for a reference" in mail.outbox[0].subject
     assert "Applicant support form" in mail.outbox[0].body
+
+
+def test_the_references_page_makes_a_fixed_number_of_queries(
+    as_user, applicant, cycle, program, django_assert_max_num_queries
+):
+    from references.tests.conftest import apply
+
+    application = apply(applicant, program)
+    for n in range(5):
+        r = services.reference_request_create(
+            applicant=applicant,
+            cycle=cycle,
+            kind=ReferenceKind.NARRATIVE,
+            referee_name=f"Dr {n}",
+            referee_email=f"d{n}@example.org",
+        )
+        services.reference_assign(applicant=applicant, request=r, application=application)
+    client = as_user(applicant.user)
+    with django_assert_max_num_queries(16):
+        page = client.get("/en/references/")
+    assert page.status_code == 200
+    assert page.content.decode().count("not received yet") >= 5
+
+
+def test_the_pages_are_in_french(as_user, applicant, sent):
+    request, _token = sent
+    page = as_user(applicant.user).get(f"/fr/references/{request.reference_id}/").content.decode()
+    assert "Demandée le" in page and "Mes références" in page
