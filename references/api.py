@@ -153,6 +153,7 @@ def content(request: HttpRequest, reference_id: str):  # type: ignore[no-untyped
     found = selectors.content_of(reference)
     if found is None:
         raise HttpError(404, "This reference has not arrived yet.")
+    services.reference_content_opened(actor=request.user, request=reference)
     if found.file_name:
         with storages["private"].open(found.file_name, "rb") as handle:
             response = HttpResponse(handle.read(), content_type="application/pdf")

@@ -587,3 +587,9 @@ def reference_unassign(*, applicant: ApplicantProfile, assignment: ReferenceAssi
     )
     audit(actor=applicant.user, action="references.assignment.removed", target=assignment)
     assignment.delete()
+
+
+@transaction.atomic
+def reference_content_opened(*, actor: Any, request: ReferenceRequest) -> None:
+    """Record who opened a reference's content (the caller checked ``reference.read_content``)."""
+    audit(actor=actor, action="references.content.opened", target=request)

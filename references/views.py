@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -326,6 +327,13 @@ def referee(request: HttpRequest, token: str) -> HttpResponse:
     reference = selectors.request_for_token(token)
     if reference is None:
         return render(request, "references/referee_closed.html", {"unknown": True}, status=404)
+    if (
+        reference.applicant_id is not None
+        and roles_of(request.user).applicant_id == reference.applicant_id
+    ):
+        # The applicant never fills in or reads their own reference, even with the link of
+        # a cover sheet they printed.
+        raise PermissionDenied("reference.referee")
     reason = services.referee_closed_reason(reference)
     if reason:
         return render(
@@ -415,6 +423,7 @@ def content(request: HttpRequest, reference_id: str) -> HttpResponse:
     found = selectors.content_of(reference)
     if found is None:
         raise Http404(_("This reference has not arrived yet."))
+    services.reference_content_opened(actor=request.user, request=reference)
     if found.file_name:
         response = FileResponse(
             storages["private"].open(found.file_name, "rb"),

@@ -11,7 +11,7 @@ from applications.models import ApplicationStatus
 from core.permissions import can, forget_roles
 from references import services
 from references.models import ReferenceAssignment, ReferenceState
-from references.tests.conftest import apply
+from references.tests.conftest import apply, upload
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +191,44 @@ def test_only_the_administrator_records_early_letters(as_user, applicant, direct
     for user in (applicant.user, director):
         assert as_user(user).get("/en/references/early-letters/").status_code == 403
     assert as_user(None).get("/en/references/early-letters/").status_code == 302
+
+
+def test_the_applicant_cannot_use_the_referee_link_of_their_own_request(
+    as_user, applicant, other_applicant, sent
+):
+    _request, token = sent
+    assert as_user(applicant.user).get(f"/en/references/r/{token}/").status_code == 403
+    response = as_user(applicant.user).post(f"/en/references/r/{token}/", {"letter": upload()})
+    assert response.status_code == 403
+    # a signed-in stranger is just another visitor of a link they should not have: no content
+    assert as_user(other_applicant.user).get(f"/en/references/r/{token}/").status_code == 200
+
+
+def test_staff_and_anonymous_cannot_create_or_claim(as_user, director):
+    data = {
+        "kind": "narrative",
+        "referee_name": "Dr X",
+        "referee_email": "x@example.org",
+        "referee_language": "en",
+        "delivery": "email",
+    }
+    for url in ("/en/references/new/", "/en/references/claim/"):
+        assert as_user(director).post(url, data).status_code == 403
+        assert as_user(None).post(url, data).status_code == 302
+    from references.models import ReferenceRequest
+
+    assert not ReferenceRequest.objects.exists()
+
+
+def test_applicants_and_anonymous_cannot_see_a_programs_references(as_user, applicant, program):
+    url = f"/en/references/program/{program.code}/"
+    assert as_user(applicant.user).get(url).status_code == 403
+    assert as_user(None).get(url).status_code == 302
+
+
+def test_reading_a_letter_is_audited(as_user, match_admin, received):
+    from core.models import AuditEntry
+
+    as_user(match_admin).get(f"/en/references/{received.reference_id}/content/")
+    entry = AuditEntry.objects.get(action="references.content.opened")
+    assert entry.actor == match_admin and entry.object_id == str(received.pk)

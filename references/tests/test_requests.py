@@ -52,6 +52,7 @@ def test_an_applicant_creates_a_draft_then_sends_it(
     assert message.to == ["roy@example.org"]
     assert "vous demande une référence" in message.subject  # the referee's language
     token = token_from_mail()
+    assert f"/fr/references/r/{token}/" in message.body  # the referee's page opens in French
     assert request.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in str(ReferenceRequest.objects.filter(pk=request.pk).values().first())
     page = client.get(f"/en/references/{request.reference_id}/").content.decode()
