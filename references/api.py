@@ -122,13 +122,12 @@ def create(request: HttpRequest, payload: RequestIn):  # type: ignore[no-untyped
             referee_email=payload.referee_email,
             referee_language=payload.referee_language,
             discipline=discipline,
-            message=payload.message[:2000],
+            message=payload.message,
             delivery=payload.delivery,
         )
     except DomainError as error:
         return Status(400, ErrorOut(detail=error.message))
-    reference = selectors.requests_of(me, cycle)
-    return Status(201, _out(reference[-1]))
+    return Status(201, _out(reference))
 
 
 @router.get("/mine/{reference_id}", response=RequestOut)

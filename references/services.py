@@ -88,7 +88,18 @@ def _require_participating(applicant: ApplicantProfile, cycle: Cycle) -> None:
         )
 
 
-def _check_fields(*, kind: str, referee_name: str, referee_email: str, delivery: str) -> None:
+MESSAGE_MAX_LENGTH = 2000
+
+
+def _check_fields(
+    *, kind: str, referee_name: str, referee_email: str, delivery: str, message: str = ""
+) -> None:
+    if len(message) > MESSAGE_MAX_LENGTH:
+        raise DomainError(
+            _("The message to the referee is longer than %(n)s characters; shorten it.")
+            % {"n": MESSAGE_MAX_LENGTH},
+            code="message",
+        )
     if kind not in ReferenceKind.values:
         raise DomainError(_("Choose the type of reference."), code="kind")
     if not referee_name.strip():
@@ -126,7 +137,11 @@ def reference_request_create(
     _requests_window(cycle, _("Requesting references"))
     _require_participating(applicant, cycle)
     _check_fields(
-        kind=kind, referee_name=referee_name, referee_email=referee_email, delivery=delivery
+        kind=kind,
+        referee_name=referee_name,
+        referee_email=referee_email,
+        delivery=delivery,
+        message=message,
     )
     request = ReferenceRequest.objects.create(
         reference_id=_new_reference_id(),
@@ -170,7 +185,11 @@ def reference_request_update(
         )
     _requests_window(request.cycle, _("Changing a reference request"))
     _check_fields(
-        kind=kind, referee_name=referee_name, referee_email=referee_email, delivery=delivery
+        kind=kind,
+        referee_name=referee_name,
+        referee_email=referee_email,
+        delivery=delivery,
+        message=message,
     )
     request.kind = kind
     request.referee_name = referee_name.strip()

@@ -43,6 +43,18 @@ def test_bad_input_is_a_400_with_a_message(as_user, applicant):
         content_type="application/json",
     )
     assert response.status_code == 400
+    response = client.post(
+        MINE,
+        {
+            "kind": "narrative",
+            "referee_name": "X",
+            "referee_email": "x@example.org",
+            "message": "x" * 2001,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "longer than" in response.json()["detail"]
     assert not ReferenceRequest.objects.exists()
 
 
