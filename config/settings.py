@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ranking",
     "matchruns",
     "integrations",
+    "references",
     "allauth",
     "allauth.account",
     "django_htmx",
@@ -179,9 +180,21 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+    # Confidential files (reference letters): never under MEDIA_URL, served only by views
+    # that check a permission.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env("JUMELAGE_PRIVATE_ROOT", str(BASE_DIR / "var" / "private")),
+            "base_url": None,
+        },
+    },
 }
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")) or "")
 MATCH_RUN_ROOT = Path(env("JUMELAGE_MATCH_RUN_ROOT", str(BASE_DIR / "var" / "matchruns")) or "")
+# References: how long a referee's link stays valid, and the largest letter accepted.
+REFERENCE_LINK_DAYS = env_int("JUMELAGE_REFERENCE_LINK_DAYS", 30)
+REFERENCE_MAX_UPLOAD_BYTES = env_int("JUMELAGE_REFERENCE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

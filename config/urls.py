@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("applications/", include("applications.urls")),
     path("ranking/", include("ranking.urls")),
     path("match/", include("matchruns.urls")),
+    path("references/", include("references.urls")),
     path("api/", include("config.api")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

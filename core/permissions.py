@@ -210,3 +210,37 @@ def _province_manage_list(user: Any, province: Any) -> bool:
 def _matchrun_view(user: Any, run: Any) -> bool:
     """Snapshots and results of runs: the match administrator (dry runs never leave them)."""
     return roles_of(user).match_admin
+
+
+# --- references ---
+
+
+@rule("reference.manage")
+def _reference_manage(user: Any, request: Any) -> bool:
+    """A reference request (edit, finalise, re-send, withdraw, assign, cover sheet): the
+    applicant who owns it. Never its content."""
+    applicant_id = roles_of(user).applicant_id
+    return applicant_id is not None and request.applicant_id == applicant_id
+
+
+@rule("reference.read_content")
+def _reference_read_content(user: Any, request: Any) -> bool:
+    """The letter or answers of a reference: the match administrator; program staff (director,
+    administrator, file reviewer) of a program the reference is assigned to, once that
+    application is submitted. Never the applicant it is about, whatever other role they hold."""
+    roles = roles_of(user)
+    if request.applicant_id is not None and roles.applicant_id == request.applicant_id:
+        return False
+    if roles.match_admin:
+        return True
+    programs = roles.programs_with(*STAFF)
+    if not programs:
+        return False
+    from applications.models import ApplicationStatus
+    from references.models import ReferenceAssignment
+
+    return ReferenceAssignment.objects.filter(
+        request_id=request.pk,
+        application__program_id__in=programs,
+        application__status=ApplicationStatus.SUBMITTED,
+    ).exists()

@@ -99,3 +99,46 @@ def test_anonymous_and_inactive_users_are_refused_everything(world):
     for action in actions():
         assert not can(AnonymousUser(), action, world["program"])
         assert not can(director, action, world["program"])
+
+
+# --- references ---
+# The rules of references/ (their own block, so other apps' additions merge cleanly).
+REFERENCE_CASES = [
+    ("reference.manage", ["applicant"], ["outsider", "director", "admin"]),
+    (
+        "reference.read_content",
+        ["director", "program_admin", "reviewer", "admin"],
+        ["applicant", "outsider", "other_director", "pgme"],
+    ),
+]
+CASES = CASES + [(a, "reference", ok, no) for a, ok, no in REFERENCE_CASES]  # coverage check only
+
+
+@pytest.mark.parametrize(("action", "allowed", "refused"), REFERENCE_CASES)
+def test_each_reference_rule_allows_and_refuses_the_right_people(world, action, allowed, refused):
+    from django.utils import timezone
+
+    from applications.models import Application
+    from references.models import ReferenceAssignment, ReferenceRequest
+
+    applicant, program = world["applicant"], world["program"]
+    reference = ReferenceRequest.objects.create(
+        reference_id="REF-PERM01",
+        applicant=applicant,
+        cycle=program.cycle,
+        kind="narrative",
+        referee_name="Dr R",
+        state="received",
+    )
+    application = Application.objects.create(
+        applicant=applicant,
+        program=program,
+        quota=world["quota"],
+        status="submitted",
+        submitted_at=timezone.now(),
+    )
+    ReferenceAssignment.objects.create(request=reference, application=application)
+    for name in allowed:
+        assert can(_user(world, name), action, reference), f"{name} should be allowed {action}"
+    for name in refused:
+        assert not can(_user(world, name), action, reference), f"{name} must be refused {action}"
