@@ -210,3 +210,13 @@ def _province_manage_list(user: Any, province: Any) -> bool:
 def _matchrun_view(user: Any, run: Any) -> bool:
     """Snapshots and results of runs: the match administrator (dry runs never leave them)."""
     return roles_of(user).match_admin
+
+
+# --- applicants: my information ---------------------------------------------------------------
+
+
+@rule("applicant.file_entry")
+def _applicant_file_entry(user: Any, entry: Any) -> bool:
+    """An entry of "My Information" (change, delete): only the applicant whose file it is."""
+    applicant_id = roles_of(user).applicant_id
+    return applicant_id is not None and applicant_id == entry.applicant_id
