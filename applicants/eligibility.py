@@ -88,7 +88,7 @@ def declared_languages(applicant: ApplicantProfile) -> set[str]:
 
 def can_apply(applicant: ApplicantProfile, program: Any, *, iteration: Any = None) -> Verdict:
     """May ``applicant`` apply to ``program`` (in ``iteration``, default the current one)?"""
-    from applicants.selectors import participation_active
+    from applicants.selectors import language_names, participation_active
     from cycles.selectors import iteration_of
     from programs.selectors import eligible_provinces_of, quota_open_to
 
@@ -168,7 +168,7 @@ def can_apply(applicant: ApplicantProfile, program: Any, *, iteration: Any = Non
                     "Training is in %(language)s and your language skills do not show an advanced "
                     "level in it. You may still apply; programs read your language skills."
                 )
-                % {"language": program.get_language_display()},
+                % {"language": language_names().get(program.language, program.language)},
                 True,
                 warning=True,
             )
@@ -178,7 +178,7 @@ def can_apply(applicant: ApplicantProfile, program: Any, *, iteration: Any = Non
             Reason(
                 "language",
                 _("Your language skills match the language of training (%(language)s).")
-                % {"language": program.get_language_display()},
+                % {"language": language_names().get(program.language, program.language)},
                 True,
             )
         )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from applicants.models import (
     ApplicantProfile,
@@ -121,6 +122,15 @@ class FileStatus:
         return next(s for s in self.sections if s.key == key)
 
 
+def language_names() -> dict[str, str]:
+    """Names of the application languages as written inside a sentence ("in English")."""
+    return {
+        "en": pgettext("language inside a sentence", "English"),
+        "fr": pgettext("language inside a sentence", "French"),
+        "bi": pgettext("language inside a sentence", "English and French"),
+    }
+
+
 def profile_missing(applicant: ApplicantProfile) -> list[str]:
     """What the profile itself still lacks (the MCC ID of an IMG, a given name)."""
     missing = []
@@ -142,7 +152,7 @@ def file_status(applicant: ApplicantProfile) -> FileStatus:
     waived = set(
         SectionWaiver.objects.filter(applicant=applicant).values_list("section", flat=True)
     )
-    names = {"en": _("English"), "fr": _("French")}
+    names = language_names()
     groups = []
     for group in GROUPS:
         statuses = []

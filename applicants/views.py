@@ -326,7 +326,7 @@ def file_section(request: HttpRequest, key: str) -> HttpResponse:
                 return redirect("applicants:file_section", key=spec.key)
         else:
             messages.error(request, _("Please correct the errors below; nothing was saved."))
-    names = {"en": _("English"), "fr": _("French")}
+    names = selectors.language_names()
     blocks = [
         {
             "language": lang,
