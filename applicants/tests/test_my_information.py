@@ -282,3 +282,13 @@ def test_another_applicant_cannot_see_change_or_delete_my_entry(
 
 def test_an_unknown_section_is_not_found(as_user, applicant):
     assert as_user(applicant.user).get("/en/applicant/information/nope/").status_code == 404
+
+
+def test_my_information_is_in_french_on_french_pages(as_user, applicant):
+    client = as_user(applicant.user)
+    client.post("/fr/applicant/information/", {"languages": "both"})
+    page = client.get("/fr/applicant/information/").content.decode()
+    assert "Mes informations" in page and "Formation médicale" in page
+    assert "si cela vous concerne" in page
+    page = client.get("/fr/applicant/information/work/").content.decode()
+    assert "En français" in page and "Ajoutez au moins une entrée en anglais." in page
