@@ -164,3 +164,18 @@ def test_staff_and_anonymous_get_no_verdict(as_user, program, director):
 
 def test_an_unknown_program_is_not_found(as_user, applicant):
     assert as_user(applicant.user).get("/en/applicant/can-apply/NOPE/").status_code == 404
+
+
+def test_the_particular_contingent_cannot_choose_a_quebec_program(as_user, cycle, selecting):
+    program = factories.make_program(
+        cycle=cycle, iteration=selecting, school=factories.make_school(province="QC")
+    )
+    img = factories.make_applicant(cycle=cycle, img=True)
+    img.quebec_contingent = "particular"
+    img.save()
+    ProvincialEligibility.objects.create(applicant=img, cycle=cycle, province="QC")
+    response = as_user(img.user).post(
+        "/en/applications/select/", {"code": program.code}, follow=True
+    )
+    assert "apply directly to the postgraduate office" in response.content.decode()
+    assert not Application.objects.filter(applicant=img).exists()

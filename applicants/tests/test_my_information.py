@@ -292,3 +292,15 @@ def test_my_information_is_in_french_on_french_pages(as_user, applicant):
     assert "si cela vous concerne" in page
     page = client.get("/fr/applicant/information/work/").content.decode()
     assert "En français" in page and "Ajoutez au moins une entrée en anglais." in page
+
+
+def test_an_entry_is_changed_in_place_with_htmx_or_on_its_own_page(as_user, applicant):
+    client = as_user(applicant.user)
+    _add(client, "work", "en", WORK)
+    entry = FileEntry.objects.get(applicant=applicant)
+    page = client.get("/en/applicant/information/work/").content.decode()
+    assert f'hx-target="#entry-{entry.pk}"' in page and 'hx-select="#entry-form"' in page
+    edit = client.get(f"/en/applicant/information/work/{entry.pk}/").content.decode()
+    assert (
+        'id="entry-form"' in edit and f'action="/en/applicant/information/work/{entry.pk}/"' in edit
+    )

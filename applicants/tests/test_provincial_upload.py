@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accounts.models import Role
 from applicants.models import ProvincialEligibility, ProvincialListImport
+from applicants.services import parse_provincial_csv
+from core.errors import DomainError
 from core.models import AuditEntry
 from integrations.models import Organisation, OrganisationKind
 from integrations.services import token_issue
@@ -184,3 +188,14 @@ def test_applicants_and_program_staff_cannot_upload(as_user, cycle, imgs, direct
             as_user(user).get("/en/applicant/provincial-list/upload/?province=AB").status_code
             == 403
         )
+
+
+@given(content=st.binary(max_size=400) | st.text(max_size=300).map(str.encode))
+@settings(max_examples=150, deadline=None)
+def test_any_bytes_give_rows_or_a_clear_refusal_never_a_crash(content):
+    try:
+        rows = parse_provincial_csv(content)
+    except DomainError as error:
+        assert error.message and error.code
+    else:
+        assert rows and all(set(row) <= {"matching_id", "family_name", "province"} for row in rows)
