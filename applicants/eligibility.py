@@ -156,6 +156,19 @@ def can_apply(applicant: ApplicantProfile, program: Any, *, iteration: Any = Non
             )
         )
 
+    if applicant.stream == Stream.IMG and not applicant.mcc_id:
+        reasons.append(
+            Reason(
+                "mcc_id",
+                _(
+                    "You will need your MCC ID to submit your applications: add it under My "
+                    "Information."
+                ),
+                True,
+                warning=True,
+            )
+        )
+
     needed = {"en"} if program.language == TrainingLanguage.EN else {"fr"}
     if program.language == TrainingLanguage.BILINGUAL:
         needed = {"en", "fr"}

@@ -179,3 +179,12 @@ def test_the_particular_contingent_cannot_choose_a_quebec_program(as_user, cycle
     )
     assert "apply directly to the postgraduate office" in response.content.decode()
     assert not Application.objects.filter(applicant=img).exists()
+
+
+def test_an_img_without_mcc_id_is_warned_early(cycle, program):
+    img = factories.make_applicant(cycle=cycle, img=True)
+    img.mcc_id = None
+    img.save()
+    verdict = can_apply(img, program)
+    mcc = next(r for r in verdict.reasons if r.code == "mcc_id")
+    assert verdict.allowed and mcc.warning and "MCC ID" in mcc.message
