@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applicants.models import ApplicantProfile
+from applicants.models import ApplicantProfile, ApplicationLanguages, QuebecContingent
 
 
 class RegisterForm(forms.ModelForm):
@@ -12,6 +12,7 @@ class RegisterForm(forms.ModelForm):
         fields = [
             "first_name",
             "last_name",
+            "single_name",
             "medical_school_region",
             "medical_school_name",
             "graduation_year",
@@ -62,3 +63,45 @@ class ApplicantByMatchingIdField(forms.CharField):
 
 class ProvincialListAddForm(forms.Form):
     matching_id = ApplicantByMatchingIdField()
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Family name"), max_length=100)
+    single_name = forms.BooleanField(
+        label=_("I have only one name"),
+        required=False,
+        help_text=_("Your one name goes in “family name”; leave “given name” empty."),
+    )
+    mcc_id = forms.CharField(
+        label=_("MCC ID"),
+        max_length=20,
+        required=False,
+        help_text=_("6 to 8 digits, from your physiciansapply.ca account. Required for IMGs."),
+    )
+    quebec_contingent = forms.ChoiceField(
+        label=_("Québec contingent (CMQ approval)"),
+        choices=QuebecContingent.choices,
+        required=False,
+    )
+
+
+class LanguagesForm(forms.Form):
+    languages = forms.ChoiceField(
+        label=_("Language of your application"),
+        choices=ApplicationLanguages.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "In a bilingual application you fill in each section in English and in French. "
+            "Entries of a language you stop using are kept, hidden, in case you choose it again."
+        ),
+    )
+
+
+class ProvincialListUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("List (CSV file)"),
+        help_text=_(
+            "UTF-8 CSV, first line: matching_id,family_name (optionally province). At most 2 MB."
+        ),
+    )

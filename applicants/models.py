@@ -22,6 +22,18 @@ class MedicalSchoolRegion(models.TextChoices):
     ELSEWHERE = "elsewhere", _("Another country")
 
 
+class ApplicationLanguages(models.TextChoices):
+    EN = "en", _("English")
+    FR = "fr", _("French")
+    BOTH = "both", _("English and French (bilingual application)")
+
+
+class QuebecContingent(models.TextChoices):
+    NONE = "", _("Not applying to Québec IMG positions")
+    REGULAR = "regular", _("Regular contingent (apply through the match)")
+    PARTICULAR = "particular", _("Particular contingent (apply to the faculties directly)")
+
+
 class ApplicantProfile(models.Model):
     """An applicant's identity and stream-deciding facts. Having one makes a user an applicant."""
 
@@ -31,8 +43,13 @@ class ApplicantProfile(models.Model):
         on_delete=models.CASCADE,
         related_name="applicant",
     )
-    first_name = models.CharField(_("given name"), max_length=100)
+    first_name = models.CharField(_("given name"), max_length=100, blank=True)
     last_name = models.CharField(_("family name"), max_length=100)
+    single_name = models.BooleanField(
+        _("I have only one name"),
+        default=False,
+        help_text=_("Your one name goes in “family name”; the given name stays empty."),
+    )
     medical_school_region = models.CharField(
         _("where you studied medicine"), max_length=10, choices=MedicalSchoolRegion.choices
     )
@@ -40,6 +57,27 @@ class ApplicantProfile(models.Model):
     graduation_year = models.PositiveSmallIntegerField(_("year of graduation"))
     citizenship = models.CharField(_("citizenship"), max_length=10, choices=Citizenship.choices)
     matching_id = models.CharField(_("match identifier"), max_length=20, unique=True)
+    application_languages = models.CharField(
+        _("language of your application"),
+        max_length=4,
+        choices=ApplicationLanguages.choices,
+        default=ApplicationLanguages.EN,
+    )
+    mcc_id = models.CharField(
+        _("MCC ID"),
+        max_length=8,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Your Medical Council of Canada identification number (6 to 8 digits)."),
+    )
+    quebec_contingent = models.CharField(
+        _("Québec contingent (CMQ approval)"),
+        max_length=10,
+        choices=QuebecContingent.choices,
+        blank=True,
+        default=QuebecContingent.NONE,
+    )
 
     class Meta:
         verbose_name = _("applicant")
@@ -47,7 +85,24 @@ class ApplicantProfile(models.Model):
         ordering = ["last_name", "first_name"]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """Given and family name; the one name alone for single-name applicants."""
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    @property
+    def sorted_name(self) -> str:
+        """ "Family, Given" for lists; the one name alone for single-name applicants."""
+        return ", ".join(part for part in (self.last_name, self.first_name) if part)
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the file is filled in: ["en"], ["fr"] or ["en", "fr"]."""
+        if self.application_languages == ApplicationLanguages.BOTH:
+            return ["en", "fr"]
+        return [self.application_languages]
 
     @property
     def stream(self) -> str:
@@ -192,3 +247,126 @@ class Couple(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inviter} & {self.partner}"
+
+
+class FileEntry(models.Model):
+    """One entry of a section of "My Information", in one language of the application.
+
+    The section's fields are described in :mod:`applicants.sections`; ``data`` holds the values
+    cleaned by the form built from that description.
+    """
+
+    applicant = models.ForeignKey(
+        ApplicantProfile,
+        verbose_name=_("applicant"),
+        on_delete=models.CASCADE,
+        related_name="file_entries",
+    )
+    section = models.CharField(_("section"), max_length=40)
+    language = models.CharField(_("language"), max_length=2)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    data = models.JSONField(_("data"), default=dict)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("file entry")
+        verbose_name_plural = _("file entries")
+        ordering = ["applicant", "section", "language", "position", "pk"]
+        indexes = [models.Index(fields=["applicant", "section", "language"])]
+
+    def __str__(self) -> str:
+        return f"{self.applicant} — {self.section} ({self.language}) #{self.position}"
+
+
+class SectionWaiver(models.Model):
+    """The applicant's explicit "does not apply to me" for an if-it-applies section."""
+
+    applicant = models.ForeignKey(
+        ApplicantProfile,
+        verbose_name=_("applicant"),
+        on_delete=models.CASCADE,
+        related_name="section_waivers",
+    )
+    section = models.CharField(_("section"), max_length=40)
+    at = models.DateTimeField(_("marked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("section marked “does not apply”")
+        verbose_name_plural = _("sections marked “does not apply”")
+        constraints = [
+            models.UniqueConstraint(fields=["applicant", "section"], name="one_waiver_per_section")
+        ]
+
+
+class ProvincialListImport(models.Model):
+    """One upload of a provincial IMG list (CSV on the site or through the API) and its report.
+
+    ``rows`` holds, for every row of the file, its number, values, outcome (``accepted``,
+    ``unchanged`` or ``rejected``) and the reason code; messages are translated when shown.
+    """
+
+    cycle = models.ForeignKey("cycles.Cycle", verbose_name=_("cycle"), on_delete=models.CASCADE)
+    province = models.CharField(_("province"), max_length=2, choices=Province.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "integrations.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    accepted = models.PositiveIntegerField(_("rows accepted"), default=0)
+    unchanged = models.PositiveIntegerField(_("rows already on the list"), default=0)
+    rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    rows = models.JSONField(_("rows"), default=list)
+
+    class Meta:
+        verbose_name = _("provincial list upload")
+        verbose_name_plural = _("provincial list uploads")
+        ordering = ["-at", "-pk"]
+
+
+class ReturnOfServiceAcknowledgement(models.Model):
+    """The applicant read a program's return-of-service terms (the exact version shown)."""
+
+    applicant = models.ForeignKey(
+        ApplicantProfile,
+        verbose_name=_("applicant"),
+        on_delete=models.CASCADE,
+        related_name="ros_acknowledgements",
+    )
+    program = models.ForeignKey(
+        "programs.Program",
+        verbose_name=_("program"),
+        on_delete=models.CASCADE,
+        related_name="ros_acknowledgements",
+    )
+    text_version = models.CharField(_("version of the terms"), max_length=64)
+    at = models.DateTimeField(_("acknowledged at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("return-of-service acknowledgement")
+        verbose_name_plural = _("return-of-service acknowledgements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "program", "text_version"], name="one_ros_ack_per_version"
+            )
+        ]
+
+
+#: Outcome of a row of a provincial list upload, by code (translated when shown).
+IMPORT_REASONS = {
+    "added": _("Added to the list."),
+    "unchanged": _("Already on the list; nothing changed."),
+    "missing": _("The match identifier or the family name is empty."),
+    "duplicate": _("This match identifier appears earlier in the file."),
+    "wrong_province": _("The row names another province than yours."),
+    "unknown": _("No applicant has this match identifier."),
+    "name_mismatch": _("The family name does not match the applicant with this identifier."),
+    "not_img": _("This applicant is a Canadian medical graduate; only IMGs go on the list."),
+}

@@ -11,12 +11,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applicants import selectors, services
-from applicants.forms import AcceptContractForm, ProvincialListAddForm, RegisterForm, WithdrawForm
-from applicants.models import ApplicantProfile, ProvincialEligibility
+from applicants.eligibility import can_apply, ros_applies, ros_terms
+from applicants.forms import (
+    AcceptContractForm,
+    LanguagesForm,
+    ProfileForm,
+    ProvincialListAddForm,
+    ProvincialListUploadForm,
+    RegisterForm,
+    WithdrawForm,
+)
+from applicants.models import (
+    IMPORT_REASONS,
+    ApplicantProfile,
+    FileEntry,
+    ProvincialEligibility,
+    ProvincialListImport,
+)
+from applicants.sections import Section, display_value, form_for, section
+from core.choices import Stream
 from core.errors import DomainError
 from core.permissions import can, require, roles_of
 from cycles.models import Cycle
 from cycles.selectors import current_cycle, current_iteration
+from programs.models import Program
 
 
 def _cycle() -> Cycle:
@@ -58,7 +76,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     applicant = _me(request)
     cycle = current_cycle()
     iteration = current_iteration()
-    context: dict[str, object] = {"applicant": applicant, "cycle": cycle, "iteration": iteration}
+    context: dict[str, object] = {
+        "applicant": applicant,
+        "cycle": cycle,
+        "iteration": iteration,
+        "file_status": selectors.file_status(applicant),
+    }
     if cycle is not None:
         from applications.selectors import applications_of
         from fees.selectors import balance_of
@@ -184,3 +207,323 @@ def _provincial_list_url() -> str:
     from django.urls import reverse
 
     return reverse("applicants:provincial_list")
+
+
+# --- My Information ---------------------------------------------------------------------------
+
+
+def _section_or_404(key: str) -> Section:
+    spec = section(key)
+    if spec is None:
+        raise Http404(_("This section of your file does not exist."))
+    return spec
+
+
+@login_required
+def my_information(request: HttpRequest) -> HttpResponse:
+    applicant = _me(request)
+    form = LanguagesForm(
+        request.POST or None, initial={"languages": applicant.application_languages}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_languages_set(
+                applicant=applicant, languages=form.cleaned_data["languages"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The language of your application was saved."))
+            return redirect("applicants:my_information")
+    return render(
+        request,
+        "applicants/my_information.html",
+        {"applicant": applicant, "status": selectors.file_status(applicant), "form": form},
+    )
+
+
+@login_required
+def file_profile(request: HttpRequest) -> HttpResponse:
+    applicant = _me(request)
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "first_name": applicant.first_name,
+            "last_name": applicant.last_name,
+            "single_name": applicant.single_name,
+            "mcc_id": applicant.mcc_id or "",
+            "quebec_contingent": applicant.quebec_contingent,
+        },
+    )
+    if applicant.stream != Stream.IMG:
+        del form.fields["quebec_contingent"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.applicant_profile_update(
+                applicant=applicant,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                single_name=form.cleaned_data["single_name"],
+                mcc_id=form.cleaned_data["mcc_id"],
+                quebec_contingent=form.cleaned_data.get("quebec_contingent") or "",
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your profile was saved."))
+            return redirect("applicants:my_information")
+    return render(
+        request,
+        "applicants/file_profile.html",
+        {"applicant": applicant, "form": form, "missing": selectors.profile_missing(applicant)},
+    )
+
+
+def _entry_rows(spec: Section, entries: list[FileEntry]) -> list[dict[str, object]]:
+    return [
+        {
+            "entry": entry,
+            "values": [
+                (f.label, display_value(spec, f.key, entry.data.get(f.key)))
+                for f in spec.fields
+                if entry.data.get(f.key) not in (None, "")
+            ],
+        }
+        for entry in entries
+    ]
+
+
+@login_required
+def file_section(request: HttpRequest, key: str) -> HttpResponse:
+    applicant = _me(request)
+    spec = _section_or_404(key)
+    status = selectors.file_status(applicant).section(spec.key)
+    language = request.POST.get("language") or request.GET.get("language") or ""
+    forms_by_language = {}
+    for lang in applicant.languages:
+        bound = request.method == "POST" and lang == language
+        forms_by_language[lang] = form_for(
+            spec, request.POST if bound else None, prefix=f"{spec.key}-{lang}"
+        )
+    if request.method == "POST":
+        form = forms_by_language.get(language)
+        if form is None:
+            messages.error(
+                request, _("Your application is not in this language; nothing was saved.")
+            )
+        elif form.is_valid():
+            try:
+                services.file_entry_save(
+                    applicant=applicant,
+                    section_key=spec.key,
+                    language=language,
+                    data=form.cleaned_json(),
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The entry was added."))
+                return redirect("applicants:file_section", key=spec.key)
+        else:
+            messages.error(request, _("Please correct the errors below; nothing was saved."))
+    names = selectors.language_names()
+    blocks = [
+        {
+            "language": lang,
+            "name": names[lang],
+            "rows": _entry_rows(spec, status.entries[lang]),
+            "form": forms_by_language[lang],
+            "can_add": spec.repeatable or not status.entries[lang],
+        }
+        for lang in applicant.languages
+    ]
+    return render(
+        request,
+        "applicants/file_section.html",
+        {"applicant": applicant, "spec": spec, "status": status, "blocks": blocks},
+    )
+
+
+def _my_entry(
+    request: HttpRequest, key: str, pk: int
+) -> tuple[ApplicantProfile, Section, FileEntry]:
+    applicant = _me(request)
+    spec = _section_or_404(key)
+    entry = get_object_or_404(FileEntry, pk=pk, section=spec.key)
+    require(request.user, "applicant.file_entry", entry)
+    return applicant, spec, entry
+
+
+@login_required
+def file_entry_edit(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+    applicant, spec, entry = _my_entry(request, key, pk)
+    initial = {k: v for k, v in entry.data.items()}
+    form = form_for(spec, request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.file_entry_save(
+                    applicant=applicant,
+                    section_key=spec.key,
+                    language=entry.language,
+                    data=form.cleaned_json(),
+                    entry=entry,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The entry was saved."))
+                return redirect("applicants:file_section", key=spec.key)
+        else:
+            messages.error(request, _("Please correct the errors below; nothing was saved."))
+    return render(
+        request,
+        "applicants/file_entry_edit.html",
+        {"spec": spec, "entry": entry, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def file_entry_delete(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+    applicant, spec, entry = _my_entry(request, key, pk)
+    try:
+        services.file_entry_delete(applicant=applicant, entry=entry)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The entry was deleted."))
+    return redirect("applicants:file_section", key=spec.key)
+
+
+@login_required
+@require_POST
+def file_section_waive(request: HttpRequest, key: str) -> HttpResponse:
+    applicant = _me(request)
+    spec = _section_or_404(key)
+    waived = request.POST.get("waived") == "1"
+    try:
+        services.section_waive(applicant=applicant, section_key=spec.key, waived=waived)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The section is marked “does not apply to me”.")
+            if waived
+            else _("The section is no longer marked “does not apply to me”."),
+        )
+    return redirect("applicants:file_section", key=spec.key)
+
+
+# --- Can I apply here? ------------------------------------------------------------------------
+
+
+def _program_or_404(code: str) -> Program:
+    from programs.selectors import program_by_code
+
+    program = program_by_code(_cycle(), code)
+    if program is None:
+        raise Http404(_("No program has this code."))
+    return program
+
+
+@login_required
+def can_apply_page(request: HttpRequest, code: str) -> HttpResponse:
+    applicant = _me(request)
+    program = _program_or_404(code)
+    return render(
+        request,
+        "applicants/can_apply.html",
+        {
+            "program": program,
+            "verdict": can_apply(applicant, program),
+            "ros_applies": ros_applies(applicant, program),
+            "ros_terms": ros_terms(program) if program.return_of_service_years else "",
+        },
+    )
+
+
+@login_required
+@require_POST
+def ros_acknowledge(request: HttpRequest, code: str) -> HttpResponse:
+    applicant = _me(request)
+    program = _program_or_404(code)
+    if request.POST.get("acknowledge") != "on":
+        messages.error(request, _("Tick the box to acknowledge the return-of-service terms."))
+    else:
+        try:
+            services.ros_acknowledge(applicant=applicant, program=program)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("You acknowledged the return-of-service terms."))
+    return redirect("applicants:can_apply", code=program.code)
+
+
+# --- Provincial lists: uploads ----------------------------------------------------------------
+
+
+def _report_rows(report: ProvincialListImport) -> list[dict[str, object]]:
+    return [{**row, "message": IMPORT_REASONS.get(row["code"], row["code"])} for row in report.rows]
+
+
+@login_required
+def provincial_upload(request: HttpRequest) -> HttpResponse:
+    province = _body_province(request)
+    cycle = _cycle()
+    form = ProvincialListUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > services.MAX_LIST_BYTES:
+            form.add_error(
+                "file",
+                _("The file is larger than 2 MB. Split it in several files and upload each."),
+            )
+        else:
+            try:
+                report = services.provincial_list_import(
+                    cycle=cycle,
+                    province=province,
+                    content=upload.read(),
+                    filename=upload.name or "",
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(accepted)s rows added, %(unchanged)s already on the list, "
+                        "%(rejected)s rejected."
+                    )
+                    % {
+                        "accepted": report.accepted,
+                        "unchanged": report.unchanged,
+                        "rejected": report.rejected,
+                    },
+                )
+                return redirect("applicants:provincial_import", pk=report.pk)
+    return render(
+        request,
+        "applicants/provincial_upload.html",
+        {
+            "form": form,
+            "province": province,
+            "imports": selectors.provincial_imports(cycle=cycle, province=province)[:20],
+        },
+    )
+
+
+@login_required
+def provincial_import(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        ProvincialListImport.objects.select_related("uploaded_by", "organisation"), pk=pk
+    )
+    require(request.user, "province.manage_list", report.province)
+    return render(
+        request,
+        "applicants/provincial_import.html",
+        {"report": report, "rows": _report_rows(report)},
+    )

@@ -6,17 +6,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applicants.eligibility import can_apply
 from applicants.models import ApplicantProfile
 from applicants.selectors import participation_active
 from applications.models import Application, ApplicationStatus
 from core.audit import audit
+from core.choices import Stream
 from core.errors import DomainError
 from cycles.deadlines import require_window
 from cycles.models import Cycle, MilestoneKind
 from cycles.selectors import has_passed, iteration_of
 from fees.services import fees_charge_applications
 from programs.models import Program
-from programs.selectors import eligible_provinces_of, quota_open_to
 
 
 def _require_participating(applicant: ApplicantProfile, cycle: Cycle) -> None:
@@ -46,30 +47,26 @@ def application_select(*, applicant: ApplicantProfile, program: Program) -> Appl
         what=_("Choosing programs"),
     )
     _require_participating(applicant, cycle)
-    provinces = eligible_provinces_of(applicant, cycle)
-    reasons = []
-    for quota in program.quotas.select_related("program__school").filter(iteration=iteration):
-        allowed, reason = quota_open_to(applicant, quota, eligible_provinces=provinces)
-        if allowed:
-            application, created = Application.objects.get_or_create(
-                applicant=applicant, quota=quota, defaults={"program": program}
-            )
-            if not created and application.status == ApplicationStatus.WITHDRAWN:
-                raise DomainError(
-                    _("You withdrew from this program; you cannot apply to it again this cycle."),
-                    code="withdrawn",
-                )
-            if created:
-                audit(
-                    actor=applicant.user,
-                    action="applications.application.selected",
-                    target=application,
-                )
-            return application
-        reasons.append(reason)
-    raise DomainError(
-        reasons[0] if reasons else _("This program has no position open to you."), code="not_open"
+    verdict = can_apply(applicant, program, iteration=iteration)
+    if not verdict.allowed:
+        refusal = verdict.refusals[0]
+        raise DomainError(refusal.message, code=refusal.code)
+    quota = verdict.quota
+    application, created = Application.objects.get_or_create(
+        applicant=applicant, quota=quota, defaults={"program": program}
     )
+    if not created and application.status == ApplicationStatus.WITHDRAWN:
+        raise DomainError(
+            _("You withdrew from this program; you cannot apply to it again this cycle."),
+            code="withdrawn",
+        )
+    if created:
+        audit(
+            actor=applicant.user,
+            action="applications.application.selected",
+            target=application,
+        )
+    return application
 
 
 @transaction.atomic
@@ -97,6 +94,14 @@ def applications_submit(*, applicant: ApplicantProfile, cycle: Cycle) -> list[Ap
         what=_("Submitting applications"),
     )
     _require_participating(applicant, cycle)
+    if applicant.stream == Stream.IMG and not applicant.mcc_id:
+        raise DomainError(
+            _(
+                "International medical graduates must give their MCC ID before submitting: "
+                "add it under My Information, Profile, then submit again."
+            ),
+            code="mcc_id",
+        )
     pending = list(
         Application.objects.select_for_update().filter(
             applicant=applicant, program__cycle=cycle, status=ApplicationStatus.SELECTED

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -60,7 +62,18 @@ def select(request: HttpRequest) -> HttpResponse:
     try:
         services.application_select(applicant=applicant, program=program)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        if exc.code == "return_of_service":
+            messages.error(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    exc.message,
+                    reverse("applicants:can_apply", args=[program.code]),
+                    _("Read the terms"),
+                ),
+            )
+        else:
+            messages.error(request, exc.message)
     else:
         messages.success(
             request, _("%(program)s was added to your applications.") % {"program": program.name}

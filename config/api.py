@@ -18,6 +18,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
+from applicants.api import router as applicants_router  # noqa: E402
 from cycles.api import router as cycles_router  # noqa: E402
 from matchruns.api import router as matchruns_router  # noqa: E402
 from programs.api import router as programs_router  # noqa: E402
@@ -29,5 +30,6 @@ api.add_router("/programs/", programs_router)
 api.add_router("/ranking/", ranking_router)
 api.add_router("/matchruns/", matchruns_router)
 api.add_router("/references/", references_router)
+api.add_router("/applicants/", applicants_router)
 
 urlpatterns = [path("", api.urls)]

@@ -244,3 +244,11 @@ def _reference_read_content(user: Any, request: Any) -> bool:
         application__program_id__in=programs,
         application__status=ApplicationStatus.SUBMITTED,
     ).exists()
+# --- applicants: my information ---------------------------------------------------------------
+
+
+@rule("applicant.file_entry")
+def _applicant_file_entry(user: Any, entry: Any) -> bool:
+    """An entry of "My Information" (change, delete): only the applicant whose file it is."""
+    applicant_id = roles_of(user).applicant_id
+    return applicant_id is not None and applicant_id == entry.applicant_id

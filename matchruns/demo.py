@@ -633,6 +633,7 @@ def load_demo(*, seed: int = 2027, scale: float = 1.0) -> DemoSummary:
                 if img
                 else Citizenship.CITIZEN,
                 matching_id=f"A27{i + 1:05d}",
+                mcc_id=f"27{i + 1:05d}",  # every demo applicant has an MCC ID (7 digits)
             )
         )
     # The personas: an IMG applicant on the AIMG list and an applicant in a couple.

@@ -30,15 +30,25 @@ def quota_open_to(
     """Whether ``applicant`` may apply to ``quota``, and if not, why (a translated sentence).
 
     CMG quotas are open to CMGs; IMG quotas to IMGs, and in Alberta, British Columbia and Quebec
-    only to IMGs on that province's list; competitive quotas to both.
+    only to IMGs on that province's list; competitive quotas to both. IMGs of Québec's
+    particular contingent apply to the faculties directly, never through the match.
     """
+    province = quota.program.school.province
+    if (
+        province == Province.QC
+        and applicant.stream == Stream.IMG
+        and getattr(applicant, "quebec_contingent", "") == "particular"
+    ):
+        return False, _(
+            "You were approved for Québec's particular contingent: apply directly to the "
+            "postgraduate office of the faculty, not through the match."
+        )
     if quota.stream == Stream.COMPETITIVE:
         return True, ""
     if quota.stream != applicant.stream:
         if quota.stream == Stream.CMG:
             return False, _("These positions are reserved for Canadian medical graduates.")
         return False, _("These positions are reserved for international medical graduates.")
-    province = quota.program.school.province
     restricted = quota.stream == Stream.IMG and province in PROVINCES_WITH_IMG_LIST
     if restricted and province not in eligible_provinces:
         return False, _(

@@ -131,6 +131,7 @@ def make_applicant(
         graduation_year=2025,
         citizenship=Citizenship.CITIZEN,
         matching_id=f"A{n:06d}",
+        mcc_id=f"{n:07d}" if img else None,  # IMGs must give their MCC ID before submitting
     )
     if participate and cycle is not None:
         Participation.objects.create(

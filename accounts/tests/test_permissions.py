@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Role
-from applicants.models import Couple
+from applicants.models import Couple, FileEntry
 from core.permissions import actions, can
 from tests import factories
 
@@ -32,6 +32,7 @@ def world(cycle, iteration, program, other_program):
         "aimg": factories.make_staff(role=Role.ASSESSMENT_BODY, province="AB"),
         "bccap": factories.make_staff(role=Role.ASSESSMENT_BODY, province="BC"),
         "admin": factories.make_match_admin(),
+        "entry": FileEntry.objects.create(applicant=a, section="work", language="en", data={}),
     }
 
 
@@ -68,6 +69,7 @@ CASES = [
     ),
     ("province.manage_list", "AB", ["aimg", "admin"], ["bccap", "director", "applicant"]),
     ("matchrun.view", None, ["admin"], ["director", "pgme", "applicant"]),
+    ("applicant.file_entry", "entry", ["applicant"], ["outsider", "admin", "director", "aimg"]),
 ]
 
 

@@ -55,6 +55,14 @@ def test_a_new_user_registers_accepts_the_contract_and_applies(as_user, cycle, i
     page = client.get("/en/applications/").content.decode()
     assert "375.00" in page  # the fee shown before submitting
 
+    response = client.post("/en/applications/submit/", follow=True)
+    assert "must give their MCC ID" in response.content.decode()  # an IMG without MCC ID
+    application.refresh_from_db()
+    assert application.status == "selected"
+    client.post(
+        "/en/applicant/information/profile/",
+        {"first_name": "Amira", "last_name": "Haddad", "mcc_id": "1234567"},
+    )
     client.post("/en/applications/submit/")
     application.refresh_from_db()
     assert application.status == "submitted" and not application.is_late
