@@ -244,6 +244,8 @@ def _reference_read_content(user: Any, request: Any) -> bool:
         application__program_id__in=programs,
         application__status=ApplicationStatus.SUBMITTED,
     ).exists()
+
+
 # --- applicants: my information ---------------------------------------------------------------
 
 
