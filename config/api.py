@@ -19,6 +19,7 @@ api = NinjaAPI(
 )
 
 from cycles.api import router as cycles_router  # noqa: E402
+from documents.api import router as documents_router  # noqa: E402
 from matchruns.api import router as matchruns_router  # noqa: E402
 from programs.api import router as programs_router  # noqa: E402
 from ranking.api import router as ranking_router  # noqa: E402
@@ -27,5 +28,6 @@ api.add_router("/cycles/", cycles_router)
 api.add_router("/programs/", programs_router)
 api.add_router("/ranking/", ranking_router)
 api.add_router("/matchruns/", matchruns_router)
+api.add_router("/documents/", documents_router)
 
 urlpatterns = [path("", api.urls)]

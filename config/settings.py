@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ranking",
     "matchruns",
     "integrations",
+    "documents",
     "allauth",
     "allauth.account",
     "django_htmx",
@@ -172,6 +173,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Applicants' documents: never under MEDIA_URL, served only by documents.views.download.
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env("JUMELAGE_PRIVATE_ROOT", str(BASE_DIR / "var" / "private")),
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -184,6 +194,15 @@ MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")) or "
 MATCH_RUN_ROOT = Path(env("JUMELAGE_MATCH_RUN_ROOT", str(BASE_DIR / "var" / "matchruns")) or "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Documents: upload limits, the optional virus scanner (clamd over its UNIX socket), and how many
+# days before the application deadline a translation must be requested to be guaranteed back.
+DOCUMENTS_MAX_UPLOAD_BYTES = env_int("JUMELAGE_DOCUMENTS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+DOCUMENTS_MAX_PHOTO_BYTES = env_int("JUMELAGE_DOCUMENTS_MAX_PHOTO_BYTES", 2 * 1024 * 1024)
+DOCUMENTS_MAX_IMAGE_PIXELS = env_int("JUMELAGE_DOCUMENTS_MAX_IMAGE_PIXELS", 40_000_000)
+CLAMD_SOCKET = env("CLAMD_SOCKET", "") or ""
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30)
+TRANSLATION_LEAD_DAYS = env_int("JUMELAGE_TRANSLATION_LEAD_DAYS", 21)
 
 # E-mail: console in development, SMTP in production.
 EMAIL_BACKEND = env(

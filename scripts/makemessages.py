@@ -21,6 +21,7 @@ APPS = [
     "ranking",
     "matchruns",
     "integrations",
+    "documents",
 ]
 COMMON = ["--locale", "fr", "--no-obsolete", "--add-location", "file"]
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
