@@ -122,9 +122,13 @@ def _language(value: str) -> str:
     return value
 
 
-def _own(applicant: ApplicantProfile, document: Document) -> None:
+def _own(applicant: ApplicantProfile, document: Document) -> Document:
+    """The document as stored now (locked for the transaction), if it is the applicant's."""
     if document.applicant_id != applicant.pk:
         raise DomainError(_("This document is not yours."), code="forbidden")
+    return (
+        Document.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=document.pk)
+    )
 
 
 # --- Uploads by the applicant -----------------------------------------------------------------
@@ -402,7 +406,7 @@ def status_reject(
 def document_reuse(*, applicant: ApplicantProfile, document: Document, cycle: Cycle) -> Document:
     """Copy a document of an earlier cycle into ``cycle``: a new row pointing at the same stored
     file, with its status carried over."""
-    _own(applicant, document)
+    document = _own(applicant, document)
     if document.cycle is None or document.cycle.year >= cycle.year:
         raise DomainError(
             _("Only a document of an earlier cycle can be reused."), code="not_earlier"
@@ -465,7 +469,7 @@ def document_assign(
 ) -> DocumentAssignment:
     """Send a document with an application. Allowed until rank order list entry opens; after
     the application deadline the assignment is marked late (the program is told)."""
-    _own(applicant, document)
+    document = _own(applicant, document)
     application = _application(applicant, application)
     cycle = application.program.cycle
     iteration = _iteration(cycle)
@@ -634,7 +638,7 @@ def translation_request(*, applicant: ApplicantProfile, document: Document) -> T
     charged to the applicant's account now; a request cannot be cancelled."""
     from fees.services import fees_charge_administrative
 
-    _own(applicant, document)
+    document = _own(applicant, document)
     if document.type not in TRANSLATABLE:
         raise DomainError(
             _(
@@ -762,7 +766,7 @@ def outside_translation_upload(
     *, applicant: ApplicantProfile, document: Document, upload: Any, filename: str
 ) -> Document:
     """The applicant uploads a translation made elsewhere, before the application deadline."""
-    _own(applicant, document)
+    document = _own(applicant, document)
     if document.type not in TRANSLATABLE or document.cycle is None or document.translation_of_id:
         raise DomainError(
             _("Only the MSPR of the current cycle takes an outside translation here."),

@@ -121,3 +121,42 @@ def school_org(organisation_with_token):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def mcc_org(organisation_with_token):  # type: ignore[no-untyped-def]
     return organisation_with_token(OrganisationKind.MCC)
+
+
+@pytest.fixture
+def cycle_and_iteration(db):  # type: ignore[no-untyped-def]
+    """The application period: program selection opened a day ago, the application deadline
+    is in nine days, rank order list entry in 39."""
+    from tests import factories
+
+    return factories.make_cycle(phase="program_selection")
+
+
+def apply(applicant, program, status="submitted"):  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from applications.models import Application
+
+    quota = program.quotas.order_by("id").first()
+    return Application.objects.create(
+        applicant=applicant,
+        program=program,
+        quota=quota,
+        status=status,
+        submitted_at=timezone.now() if status == "submitted" else None,
+    )
+
+
+@pytest.fixture
+def mspr(applicant, cycle):  # type: ignore[no-untyped-def]
+    """An MSPR the applicant uploaded (English)."""
+    from documents.services import document_upload
+
+    return document_upload(
+        applicant=applicant,
+        cycle=cycle,
+        doc_type="mspr",
+        language="en",
+        upload=make_pdf(),
+        filename="mspr.pdf",
+    )
