@@ -228,7 +228,7 @@ def document_transfer(
     allowed = TRANSFERABLE.get(organisation.kind, frozenset())
     if doc_type not in allowed:
         raise DomainError(
-            _("A %(kind)s may not send this type of document.")
+            _("This organisation (%(kind)s) may not send this type of document.")
             % {"kind": organisation.get_kind_display()},
             code="type_not_allowed",
         )

@@ -133,8 +133,9 @@ def clean_upload(*, upload: Any, filename: str, doc_type: str) -> CleanFile:
         )
     if mime not in allowed:
         raise DomainError(
-            _("This kind of file is not accepted here: upload %(allowed)s.")
-            % {"allowed": _(" or ").join(_label(m) for m in allowed)},
+            _("This kind of file is not accepted for a photo: upload a JPEG or PNG image.")
+            if doc_type == DocumentType.PHOTO
+            else _("This kind of file is not accepted here: upload a PDF."),
             code="type",
         )
     content = clean_pdf(data) if mime == PDF else clean_image(data, mime)
