@@ -29,11 +29,3 @@ class LetterForm(forms.Form):
     text = forms.CharField(
         label=_("Letter"), widget=forms.Textarea(attrs={"rows": 16}), max_length=10000
     )
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (the applicant reads it)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=1000,
-    )

@@ -115,3 +115,21 @@ def open_translations(translator_id: int | None = None) -> QuerySet[TranslationR
     if translator_id is not None:
         qs = qs.filter(Q(translator__isnull=True) | Q(translator_id=translator_id))
     return qs.order_by("due_at", "id")
+
+
+def assignments_of(application: Application) -> QuerySet[DocumentAssignment]:
+    """The documents assigned to an application (what the program reviews)."""
+    return (
+        DocumentAssignment.objects.filter(application=application)
+        .exclude(document__status=DocumentStatus.REJECTED)
+        .select_related("document__organisation")
+        .order_by("document__type", "assigned_at")
+    )
+
+
+def assigned_letter(application: Application) -> PersonalLetter | None:
+    return PersonalLetter.objects.filter(
+        applicant_id=application.applicant_id,
+        program_id=application.program_id,
+        assigned_at__isnull=False,
+    ).first()

@@ -19,6 +19,7 @@ urlpatterns = [
     path("letters/program/<int:program_id>/", views.letter_edit, name="letter_edit"),
     path("letters/<int:letter_id>/assign/", views.letter_assign, name="letter_assign"),
     path("letters/<int:letter_id>/", views.letter_view, name="letter_view"),
+    path("application/<int:application_id>/", views.application_file, name="application_file"),
     path("processing/", views.queue, name="queue"),
     path("processing/<int:document_id>/process/", views.process, name="process"),
     path("processing/<int:document_id>/reject/", views.reject, name="reject"),

@@ -18,7 +18,7 @@ from cycles.deadlines import format_toronto
 from cycles.models import Cycle, MilestoneKind
 from cycles.selectors import current_cycle, iteration_of, milestone_at
 from documents import selectors, services
-from documents.forms import FileForm, LetterForm, RejectForm, UploadForm
+from documents.forms import FileForm, LetterForm, UploadForm
 from documents.models import Document, DocumentAssignment, PersonalLetter, StatusVerification
 from programs.models import Program
 
@@ -267,6 +267,28 @@ def letter_view(request: HttpRequest, letter_id: int) -> HttpResponse:
     return render(request, "documents/letter_view.html", {"letter": letter})
 
 
+# --- What a program sees of an application ----------------------------------------------------
+
+
+@login_required
+def application_file(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The documents and the personal letter an applicant assigned to an application, with
+    their late marks: the program's staff (and its school's PGME office, the administrator)."""
+    application = get_object_or_404(
+        Application.objects.select_related("applicant", "program__school"), pk=application_id
+    )
+    require(request.user, "program.view_applications", application.program)
+    return render(
+        request,
+        "documents/application_file.html",
+        {
+            "application": application,
+            "assignments": list(selectors.assignments_of(application)),
+            "letter": selectors.assigned_letter(application),
+        },
+    )
+
+
 # --- The administrator's processing page ------------------------------------------------------
 
 
@@ -276,7 +298,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "documents/queue.html",
-        {"documents": list(selectors.documents_to_process()[:200]), "reject_form": RejectForm()},
+        {"documents": list(selectors.documents_to_process()[:200])},
     )
 
 

@@ -185,3 +185,57 @@ def test_the_tracking_page_is_for_applicants(as_user, director):
 def test_the_tracking_page_is_in_french(as_user, applicant, mspr):
     page = as_user(applicant.user).get("/fr/documents/").content.decode()
     assert "Mes documents" in page
+
+
+def test_the_program_sees_the_documents_and_letter_assigned_to_an_application(
+    as_user, applicant, mspr, program, director, other_director, other_applicant
+):
+    from documents.services import personal_letter_assign, personal_letter_save
+
+    application = apply(applicant, program)
+    url = reverse("documents:application_file", args=[application.pk])
+    assert "No document assigned" in as_user(director).get(url).content.decode()
+    document_assign(applicant=applicant, document=mspr, application=application)
+    letter = personal_letter_save(applicant=applicant, program=program, text="Hi", language="en")
+    personal_letter_assign(applicant=applicant, letter=letter)
+    page = as_user(director).get(url).content.decode()
+    assert reverse("documents:download", args=[mspr.pk]) in page
+    assert reverse("documents:letter_view", args=[letter.pk]) in page
+    for user in (other_director, applicant.user, other_applicant.user):
+        assert as_user(user).get(url).status_code == 403
+    assert as_user(None).get(url).status_code == 302
+
+
+def _documents(applicant, cycle, n):  # type: ignore[no-untyped-def]
+    from documents.services import document_upload
+
+    for i in range(n):
+        document_upload(
+            applicant=applicant,
+            cycle=cycle,
+            doc_type="supplementary",
+            language="en",
+            upload=make_pdf(text=f"page {i}"),
+            filename=f"s{i}.pdf",
+        )
+
+
+def test_the_list_pages_make_a_fixed_number_of_queries(
+    as_user, applicant, cycle, program, match_admin, django_assert_max_num_queries
+):
+    apply(applicant, program)
+    _documents(applicant, cycle, 2)
+    client, admin = as_user(applicant.user), as_user(match_admin)
+    with django_assert_max_num_queries(20) as few:
+        client.get(MINE)
+    with django_assert_max_num_queries(20) as few_admin:
+        admin.get(QUEUE)
+    _documents(applicant, cycle, 6)
+    for document in Document.objects.all():
+        document_assign(
+            applicant=applicant, document=document, application=applicant.applications.get()
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(MINE)
+    with django_assert_max_num_queries(len(few_admin.captured_queries)):
+        admin.get(QUEUE)
