@@ -228,9 +228,10 @@ def clean_pdf(data: bytes) -> bytes:
         try:
             if len(pdf.pages) == 0:
                 raise _malformed()
-            _strip(pdf.trailer, set())
-            for page in pdf.pages:
-                _strip(page.obj, set())
+            seen: set[tuple[int, int]] = set()
+            _strip(pdf.trailer, seen)
+            for page in pdf.pages:  # reached from the trailer too; kept for damaged page trees
+                _strip(page.obj, seen)
             root = pdf.Root
             if "/Metadata" in root:
                 del root["/Metadata"]

@@ -176,3 +176,23 @@ def test_letter_pages_are_for_applicants(as_user, director, program):
         as_user(director).get(reverse("documents:letter_edit", args=[program.pk])).status_code
         == 403
     )
+
+
+def test_unassign_and_outside_translation_are_refused_to_others(
+    as_user, applicant, other_applicant, director, mspr, program
+):
+    from documents.tests.conftest import upload
+
+    assignment = document_assign(
+        applicant=applicant, document=mspr, application=apply(applicant, program)
+    )
+    unassign = reverse("documents:unassign", args=[assignment.pk])
+    outside = reverse("documents:outside_translation", args=[mspr.pk])
+    assert as_user(other_applicant.user).post(unassign).status_code == 404
+    assert as_user(director).post(unassign).status_code == 403
+    assert as_user(None).post(unassign).status_code == 302
+    for user, code in ((other_applicant.user, 404), (director, 403)):
+        response = as_user(user).post(outside, {"file": upload(make_pdf(), "fr.pdf")})
+        assert response.status_code == code
+    assert DocumentAssignment.objects.filter(pk=assignment.pk).exists()
+    assert not Document.objects.filter(translation_of=mspr).exists()

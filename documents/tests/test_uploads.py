@@ -12,6 +12,9 @@ import threading
 
 import pikepdf
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from PIL import Image
 
 from core.errors import DomainError
@@ -200,3 +203,27 @@ def test_a_virus_found_by_clamd_refuses_the_upload(clamd) -> None:  # type: igno
 def test_a_configured_scanner_that_does_not_answer_refuses(settings) -> None:  # type: ignore[no-untyped-def]
     settings.CLAMD_SOCKET = "/nonexistent/clamd.sock"
     assert _refused(make_pdf()).code == "scanner"
+
+
+# --- Whatever arrives, the answer is a clear refusal or a clean file, never a crash ------------
+
+
+@hsettings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    prefix=st.sampled_from([b"", b"%PDF-1.7\n", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0"]),
+    body=st.binary(max_size=2048),
+    cut=st.integers(min_value=0, max_value=4000),
+    name=st.sampled_from(["a.pdf", "a.png", "a.jpg", "a", "a.PDF"]),
+    doc_type=st.sampled_from([MSPR, DocumentType.PHOTO]),
+)
+def test_any_input_is_refused_clearly_or_cleaned(prefix, body, cut, name, doc_type) -> None:  # type: ignore[no-untyped-def]
+    valid = make_pdf() if not prefix.startswith(b"\x89") else make_image("PNG")
+    for data in (prefix + body, valid[:cut] + body):
+        try:
+            clean = clean_upload(upload=data, filename=name, doc_type=doc_type)
+        except DomainError as error:
+            assert error.message and error.code
+        else:
+            assert clean.mime in ("application/pdf", "image/png", "image/jpeg")
