@@ -131,6 +131,13 @@ def _own(applicant: ApplicantProfile, document: Document) -> Document:
     )
 
 
+def _notify_received(document: Document) -> None:
+    from documents.tasks import send_document_received
+
+    document_id = document.pk
+    transaction.on_commit(lambda: send_document_received(document_id))
+
+
 # --- Uploads by the applicant -----------------------------------------------------------------
 
 
@@ -255,6 +262,7 @@ def document_transfer(
     _store(document, clean, uploaded_by=None)
     document.save()
     _history_and_audit(document, organisation=organisation)
+    _notify_received(document)
     return document, True
 
 
@@ -507,6 +515,35 @@ def document_assign(
 
 
 @transaction.atomic
+def document_assign_all(
+    *, applicant: ApplicantProfile, document: Document
+) -> list[DocumentAssignment]:
+    """Assign a document to every application of its cycle (chosen or submitted) at once."""
+    cycle_id = document.cycle_id
+    applications = list(
+        Application.objects.filter(applicant=applicant)
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .filter(
+            **(
+                {"program__cycle_id": cycle_id}
+                if cycle_id
+                else {"program__cycle__is_current": True}
+            )
+        )
+        .select_related("program__cycle")
+    )
+    if not applications:
+        raise DomainError(
+            _("Choose programs in “My applications” before assigning documents."),
+            code="no_application",
+        )
+    return [
+        document_assign(applicant=applicant, document=document, application=application)
+        for application in applications
+    ]
+
+
+@transaction.atomic
 def document_unassign(*, applicant: ApplicantProfile, assignment: DocumentAssignment) -> None:
     """Take a document back from an application, before the application deadline (after it,
     programs may already be reviewing the file)."""
@@ -752,6 +789,7 @@ def translation_deliver(
     request.translator = organisation
     request.delivered_at = timezone.now()
     request.save(update_fields=["state", "translator", "delivered_at"])
+    _notify_received(document)
     audit(
         actor=None,
         action="documents.translation.delivered",

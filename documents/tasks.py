@@ -12,10 +12,10 @@ from huey.contrib.djhuey import db_task
 from documents.models import Document
 
 
-@db_task()
-def send_document_rejected(document_id: int) -> None:
-    """Tell the applicant, in their language, that a document was rejected and why."""
-    document = Document.objects.select_related("applicant__user").get(pk=document_id)
+def _send(document_id: int, template: str) -> None:
+    document = Document.objects.select_related("applicant__user", "organisation").get(
+        pk=document_id
+    )
     user = document.applicant.user
     with translation.override(user.language or "en"):
         domain = Site.objects.get_current().domain
@@ -25,7 +25,20 @@ def send_document_rejected(document_id: int) -> None:
             "url": f"https://{domain}{reverse('documents:mine')}",
         }
         subject = " ".join(
-            render_to_string("documents/email/rejected_subject.txt", context).split()
+            render_to_string(f"documents/email/{template}_subject.txt", context).split()
         )
-        body = render_to_string("documents/email/rejected.txt", context)
+        body = render_to_string(f"documents/email/{template}.txt", context)
     send_mail(subject, body, None, [user.email])
+
+
+@db_task()
+def send_document_rejected(document_id: int) -> None:
+    """Tell the applicant, in their language, that a document was rejected and why."""
+    _send(document_id, "rejected")
+
+
+@db_task()
+def send_document_received(document_id: int) -> None:
+    """Tell the applicant, in their language, that a school, a third party or the translation
+    service sent a document to their file."""
+    _send(document_id, "received")

@@ -146,6 +146,13 @@ def reuse(request: HttpRequest, document_id: int) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, document_id: int) -> HttpResponse:
     me, document = _own_document(request, document_id)
+    if request.POST.get("application") == "all":
+        _attempt(
+            request,
+            lambda: services.document_assign_all(applicant=me, document=document),
+            _("Document assigned to all your applications."),
+        )
+        return redirect("documents:mine")
     application = (
         Application.objects.filter(pk=_int(request.POST.get("application")), applicant=me)
         .select_related("program__cycle")

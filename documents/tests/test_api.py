@@ -202,3 +202,23 @@ def test_the_endpoints_are_in_the_openapi_schema(as_user, applicant):
     paths = as_user(applicant.user).get("/en/api/openapi.json").json()["paths"]
     for path in (MINE, TRANSFER, MCC_STATUS, "/en/api/documents/third-party/translations"):
         assert path.removeprefix("/en") in paths or path in paths
+
+
+def test_the_applicant_is_emailed_in_their_language_when_a_document_arrives(
+    cycle, school_org, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from tests import factories
+
+    french = factories.make_applicant(cycle=cycle, language="fr")
+    organisation, headers = school_org
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _send(headers, french).status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _send(headers, french, content=make_pdf()).status_code in (200, 201)
+    assert len(mail.outbox) >= 1
+    message = mail.outbox[0]
+    assert message.to == [french.user.email]
+    assert "ajouté" in message.subject
+    assert organisation.name in message.body and "Reçu" in message.body

@@ -196,3 +196,17 @@ def test_unassign_and_outside_translation_are_refused_to_others(
         assert response.status_code == code
     assert DocumentAssignment.objects.filter(pk=assignment.pk).exists()
     assert not Document.objects.filter(translation_of=mspr).exists()
+
+
+def test_a_document_is_assigned_to_all_applications_at_once(
+    as_user, applicant, mspr, program, other_program
+):
+    apply(applicant, program)
+    apply(applicant, other_program)
+    client = as_user(applicant.user)
+    assert "All my applications" in client.get(MINE).content.decode()
+    client.post(reverse("documents:assign", args=[mspr.pk]), {"application": "all"})
+    assert {a.application.program for a in DocumentAssignment.objects.all()} == {
+        program,
+        other_program,
+    }
