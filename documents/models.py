@@ -122,6 +122,13 @@ class Document(models.Model):
         verbose_name_plural = _("documents")
         ordering = ["type", "created_at", "id"]
         indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "applicant", "cycle", "type", "sha256"],
+                condition=models.Q(organisation__isnull=False, reused_from__isnull=True),
+                name="one_transfer_of_a_file",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} — {self.applicant}"

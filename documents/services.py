@@ -230,8 +230,8 @@ def document_transfer(
     filename: str,
 ) -> tuple[Document, bool]:
     """A document sent by a school or a third party: "received". Idempotent on (organisation,
-    applicant, type, SHA-256 of the cleaned file): sending the same file again returns the
-    document already received (``created`` is False)."""
+    applicant, type, SHA-256 of the cleaned file) within a cycle: sending the same file again
+    returns the document already received (``created`` is False)."""
     allowed = TRANSFERABLE.get(organisation.kind, frozenset())
     if doc_type not in allowed:
         raise DomainError(
@@ -243,8 +243,15 @@ def document_transfer(
         raise DomainError(_("No match cycle is open."), code="no_cycle")
     language = _language(language)
     clean = clean_upload(upload=upload, filename=filename, doc_type=doc_type)
+    # One transfer at a time per applicant, so that two identical sends make one document.
+    ApplicantProfile.objects.select_for_update().filter(pk=applicant.pk).first()
     existing = Document.objects.filter(
-        organisation=organisation, applicant=applicant, type=doc_type, sha256=clean.sha256
+        organisation=organisation,
+        applicant=applicant,
+        cycle=cycle,
+        type=doc_type,
+        sha256=clean.sha256,
+        reused_from__isnull=True,
     ).first()
     if existing is not None:
         return existing, False
