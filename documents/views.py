@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,6 +77,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "form": UploadForm(),
             "translatable": services.TRANSLATABLE,
             "translation_cutoff": format_toronto(cutoff) if cutoff else "",
+            "translation_open": cutoff is not None and timezone.now() < cutoff,
             "application_deadline": format_toronto(deadline) if deadline else "",
             "cycle": cycle,
         },

@@ -222,3 +222,16 @@ def test_the_applicant_is_emailed_in_their_language_when_a_document_arrives(
     assert message.to == [french.user.email]
     assert "ajouté" in message.subject
     assert organisation.name in message.body and "Reçu" in message.body
+
+
+def test_the_same_file_sent_in_a_later_cycle_is_a_new_document(applicant, school_org, cycle):
+    from tests import factories
+
+    _, headers = school_org
+    pdf = make_pdf()
+    first = _send(headers, applicant, content=pdf).json()
+    cycle.is_current = False
+    cycle.save()
+    factories.make_cycle(phase="program_selection", year=2028)
+    later = _send(headers, applicant, content=pdf)
+    assert later.status_code == 201 and later.json()["id"] != first["id"]

@@ -202,3 +202,12 @@ def test_an_outside_translation_is_uploaded_before_the_application_deadline(
         page = client.post(url, {"file": upload(make_pdf(), "fr2.pdf")}, follow=True)
         assert "Uploading a translation closed" in page.content.decode()
     assert Document.objects.filter(translation_of=mspr).count() == 1
+
+
+def test_the_request_button_is_shown_only_while_requests_are_open(as_user, applicant, mspr):
+    client = as_user(applicant.user)
+    assert "Request a translation" in client.get(reverse("documents:mine")).content.decode()
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3)):
+        page = client.get(reverse("documents:mine")).content.decode()
+        assert "Request a translation" not in page
+        assert "Or upload your own translation" in page
