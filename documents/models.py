@@ -26,7 +26,7 @@ class DocumentType(models.TextChoices):
 
 
 class Source(models.TextChoices):
-    APPLICANT = "applicant", _("Uploaded by you")
+    APPLICANT = "applicant", _("Uploaded by the applicant")
     SCHOOL = "school", _("Sent by the school")
     THIRD_PARTY = "third_party", _("Transferred by a third party")
 

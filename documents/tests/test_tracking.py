@@ -39,7 +39,7 @@ def test_an_applicant_uploads_and_sees_type_source_language_and_status(as_user, 
     assert AuditEntry.objects.filter(action="documents.document.uploaded").exists()
     page = client.get(MINE).content.decode()
     assert "MSPR (dean&#x27;s letter)" in page
-    assert "Uploaded by you" in page and "French" in page
+    assert "Uploaded by the applicant" in page and "French" in page
     assert 'data-status="uploaded"' in page
 
 
