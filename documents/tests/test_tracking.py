@@ -239,3 +239,15 @@ def test_the_list_pages_make_a_fixed_number_of_queries(
         client.get(MINE)
     with django_assert_max_num_queries(len(few_admin.captured_queries)):
         admin.get(QUEUE)
+
+
+def test_the_django_admin_shows_documents_read_only(client, applicant, mspr):
+    from accounts.models import User
+
+    root = User.objects.create_superuser(email="root@example.org", password="x-long-password")
+    client.force_login(root)
+    assert client.get("/en/admin/documents/document/").status_code == 200
+    page = client.get(f"/en/admin/documents/document/{mspr.pk}/change/")
+    assert page.status_code == 200
+    assert "Save" not in page.content.decode()
+    assert client.get("/en/admin/documents/document/add/").status_code == 403
