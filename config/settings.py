@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "matchruns",
     "integrations",
     "references",
+    "documents",
     "allauth",
     "allauth.account",
     "django_htmx",
@@ -180,13 +181,15 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
-    # Confidential files (reference letters): never under MEDIA_URL, served only by views
-    # that check a permission.
+    # Confidential files (applicants' documents, reference letters): never under MEDIA_URL,
+    # served only by views that check a permission (documents.views, references.views).
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {
             "location": env("JUMELAGE_PRIVATE_ROOT", str(BASE_DIR / "var" / "private")),
             "base_url": None,
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
         },
     },
 }
@@ -197,6 +200,15 @@ REFERENCE_LINK_DAYS = env_int("JUMELAGE_REFERENCE_LINK_DAYS", 30)
 REFERENCE_MAX_UPLOAD_BYTES = env_int("JUMELAGE_REFERENCE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Documents: upload limits, the optional virus scanner (clamd over its UNIX socket), and how many
+# days before the application deadline a translation must be requested to be guaranteed back.
+DOCUMENTS_MAX_UPLOAD_BYTES = env_int("JUMELAGE_DOCUMENTS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+DOCUMENTS_MAX_PHOTO_BYTES = env_int("JUMELAGE_DOCUMENTS_MAX_PHOTO_BYTES", 2 * 1024 * 1024)
+DOCUMENTS_MAX_IMAGE_PIXELS = env_int("JUMELAGE_DOCUMENTS_MAX_IMAGE_PIXELS", 40_000_000)
+CLAMD_SOCKET = env("CLAMD_SOCKET", "") or ""
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30)
+TRANSLATION_LEAD_DAYS = env_int("JUMELAGE_TRANSLATION_LEAD_DAYS", 21)
 
 # E-mail: console in development, SMTP in production.
 EMAIL_BACKEND = env(
@@ -259,5 +271,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # it announces its C++ log bridge at INFO on import
+    },
 }

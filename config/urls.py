@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("fees/", include("fees.urls")),
     path("applications/", include("applications.urls")),
     path("ranking/", include("ranking.urls")),
+    path("documents/", include("documents.urls")),
     path("match/", include("matchruns.urls")),
     path("references/", include("references.urls")),
     path("api/", include("config.api")),

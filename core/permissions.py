@@ -254,3 +254,52 @@ def _applicant_file_entry(user: Any, entry: Any) -> bool:
     """An entry of "My Information" (change, delete): only the applicant whose file it is."""
     applicant_id = roles_of(user).applicant_id
     return applicant_id is not None and applicant_id == entry.applicant_id
+
+
+# --- documents ---
+
+
+@rule("document.view")
+def _document_view(user: Any, document: Any) -> bool:
+    """A document's file: its applicant; the match administrator; staff of a program (director,
+    administrator, file reviewer) or the PGME office of a school the document was assigned to
+    through an application."""
+    roles = roles_of(user)
+    if roles.match_admin or roles.applicant_id == document.applicant_id:
+        return True
+    programs = roles.programs_with(*STAFF)
+    if not programs and not roles.school_ids:
+        return False
+    from django.db.models import Q
+
+    from documents.models import DocumentAssignment
+
+    return (
+        DocumentAssignment.objects.filter(document_id=document.pk)
+        .filter(
+            Q(application__program_id__in=programs)
+            | Q(application__program__school_id__in=roles.school_ids)
+        )
+        .exists()
+    )
+
+
+@rule("document.process")
+def _document_process(user: Any, obj: Any) -> bool:
+    """Processing documents, rejecting them, verifying citizenship proofs: the administrator."""
+    return roles_of(user).match_admin
+
+
+@rule("letter.view")
+def _letter_view(user: Any, letter: Any) -> bool:
+    """A personal letter: its applicant; the administrator; once assigned, the staff of its
+    program and the program's school's PGME office."""
+    roles = roles_of(user)
+    if roles.match_admin or roles.applicant_id == letter.applicant_id:
+        return True
+    if letter.assigned_at is None:
+        return False
+    return (
+        letter.program_id in roles.programs_with(*STAFF)
+        or _program_school_id(letter.program) in roles.school_ids
+    )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from applicants.models import ApplicantProfile
@@ -116,4 +117,34 @@ def payment_record(
         created_by=actor,
     )
     audit(actor=actor, action="fees.payment.recorded", target=entry)
+    return entry
+
+
+@transaction.atomic
+def fees_charge_administrative(
+    *, actor: Any, applicant: ApplicantProfile, cycle: Cycle, code: str
+) -> LedgerEntry:
+    """Charge the administrative fee ``code`` of the cycle's schedule (e.g. a translation).
+
+    Refused when the schedule has no fee of that code, so nothing is done without its price.
+    """
+    from fees.models import AdministrativeFee
+
+    fee = AdministrativeFee.objects.filter(schedule__cycle=cycle, code=code).first()
+    if fee is None:
+        raise DomainError(
+            _("This service has no fee set for this cycle, so it cannot be requested yet."),
+            code="no_fee",
+        )
+    label = fee.label_fr if translation.get_language() == "fr" else fee.label_en
+    entry = _entry(
+        applicant=applicant,
+        cycle=cycle,
+        kind=EntryKind.CHARGE,
+        amount_cents=fee.amount_cents,
+        code=code,
+        description=label,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit(actor=actor, action="fees.charge.created", target=entry, data={"code": code})
     return entry

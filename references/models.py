@@ -226,7 +226,7 @@ class ReferenceAssignment(models.Model):
         ordering = ["assigned_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["request", "application"], name="one_assignment_per_application"
+                fields=["request", "application"], name="one_reference_assignment_per_application"
             )
         ]
 

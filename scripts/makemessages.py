@@ -22,6 +22,7 @@ APPS = [
     "matchruns",
     "integrations",
     "references",
+    "documents",
 ]
 COMMON = ["--locale", "fr", "--no-obsolete", "--add-location", "file"]
 MANAGE = [sys.executable, str(ROOT / "manage.py")]

@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'reference assignment',
                 'verbose_name_plural': 'reference assignments',
                 'ordering': ['assigned_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('request', 'application'), name='one_assignment_per_application')],
+                'constraints': [models.UniqueConstraint(fields=('request', 'application'), name='one_reference_assignment_per_application')],
             },
         ),
         migrations.AddConstraint(
