@@ -199,6 +199,7 @@ def find_stable(
     *,
     deadline: float | None = None,
     programs: set[int] | None = None,
+    conflicts: int | None = None,
 ) -> Found:
     """A stable matching of ``market`` (see the module docstring), or why there is none.
 
@@ -214,7 +215,8 @@ def find_stable(
     proves nothing and gives ``Found("unresolved", None)``.  An obstruction to stability is
     usually local (a couple caught in a cycle of displacements through a few programs), so
     the small formula around it settles the question in milliseconds where the whole
-    market's formula takes tens of seconds.
+    market's formula takes tens of seconds.  ``conflicts`` bounds the solver's work (then
+    ``unresolved`` when it runs out).
     """
     from pysat.solvers import Solver
 
@@ -231,6 +233,8 @@ def find_stable(
             timer = threading.Timer(left, solver.interrupt)
             timer.daemon = True
             timer.start()
+        if conflicts is not None:
+            solver.conf_budget(conflicts)
         try:
             sat = solver.solve_limited(expect_interrupt=True)
         finally:
@@ -239,8 +243,10 @@ def find_stable(
         if sat is None:
             return Found("unresolved", None)
         if not sat:
+            log.debug("no stable matching: %s", solver.accum_stats())
             return Found("no-stable-matching", None)
         if programs is not None:
+            log.debug("relaxation: %s", solver.accum_stats())
             return Found("unresolved", None)  # a relaxation's model proves nothing
         model = solver.get_model()
         assert model is not None
@@ -435,10 +441,13 @@ def _encode(market: Market, cnf: _Cnf, programs: set[int] | None = None) -> _Dec
     return decode
 
 
-#: Local proofs are tried on neighbourhoods up to this share of the programs; past it the
-#: whole formula is written.
-LOCAL_SHARE = 0.25
-#: Number of times a neighbourhood is widened before the whole formula is tried.
+#: Local proofs are tried on neighbourhoods of up to this share of the programs, each with
+#: at most ``LOCAL_CONFLICTS`` solver conflicts (a relaxation that is satisfiable can be
+#: harder to solve than the whole formula: its escapes are many), for ``LOCAL_ROUNDS``
+#: rounds; then the whole formula is written.  Measured on generated NRMP-size markets
+#: (bench/README.md): the proofs found needed a few thousand conflicts.
+LOCAL_SHARE = 0.08
+LOCAL_CONFLICTS = 20_000
 LOCAL_ROUNDS = 2
 
 
@@ -454,18 +463,31 @@ def settle(
 
     First on small formulas (relaxations, :func:`find_stable` with ``programs``): the
     programs ``hot``, then that set widened by the programs now holding an applicant whom
-    one of them ranks (where a displaced applicant would come from or go to), for
-    ``LOCAL_ROUNDS`` rounds while the set stays under ``LOCAL_SHARE`` of the programs.  The
-    first relaxation found unsatisfiable proves that no stable matching exists.  If none
-    is, the whole formula decides (a stable matching, a proof, or ``unresolved``).
+    one of them would take (ranked at or above its cutoff: an applicant who could be
+    displaced into it), for ``LOCAL_ROUNDS`` rounds while the set stays under
+    ``LOCAL_SHARE`` of the programs, each with a budget of ``LOCAL_CONFLICTS``.  The first
+    relaxation found unsatisfiable proves that no stable matching exists.  If none is, the
+    whole formula decides (a stable matching, a proof, or ``unresolved``).
     """
+    from matchengine.solver import final_capacities
+
     m = len(market.prog_ids)
+    prank, pranking = market.prank, market.pranking
+    held: list[list[int]] = [[] for _ in range(m)]
+    for a, p in where.items():
+        held[p].append(prank[p][a])
+    final = final_capacities(market, list(map(len, held)))
+    cutoff = []  # how far down its ranking each program would take an applicant
+    for p, h in enumerate(held):
+        h.sort()
+        f = final[p]
+        cutoff.append(len(pranking[p]) if len(h) < f else (h[f - 1] + 1 if f > 0 else 0))
     near = set(hot)
     for _ in range(LOCAL_ROUNDS):
         if not near or len(near) > LOCAL_SHARE * m:
             break
         start = time.perf_counter()
-        found = find_stable(market, deadline=deadline, programs=near)
+        found = find_stable(market, deadline=deadline, programs=near, conflicts=LOCAL_CONFLICTS)
         log.info(
             "  around %d programs: %s in %.2f s",
             len(near),
@@ -478,7 +500,7 @@ def settle(
             return found
         wider = set(near)
         for p in near:
-            wider.update(where[a] for a in market.pranking[p] if a in where)
+            wider.update(where[a] for a in pranking[p][: cutoff[p]] if a in where)
         if wider == near:
             break
         near = wider
