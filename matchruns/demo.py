@@ -414,13 +414,15 @@ PERSONAS = [
         "applicant",
         f"applicant@{DOMAIN}",
         "Applicant (IMG, on the Alberta AIMG list)",
-        "My match, programs directory, applications, rank order list; results at noon on match day",
+        "A complete file: My Information, documents, references (claim the early letter); "
+        "applications, rank order list; results at noon on match day",
     ),
     Persona(
         "couple",
         f"couple@{DOMAIN}",
         "Applicant in a couple",
-        "The couple's shared rank order list of program pairs",
+        "The couple's shared rank order list; an incomplete bilingual file, a rejected CV, "
+        "a proof of citizenship waiting for review",
     ),
     Persona(
         "director",
@@ -451,12 +453,13 @@ PERSONAS = [
         "admin",
         f"admin@{DOMAIN}",
         "Match administrator (also Django admin)",
-        "Match administration: dry run, official run, downloads; demo_phase to move time",
+        "Match administration: dry run, official run, downloads; documents to process, "
+        "early letters; demo_phase to move time",
     ),
 ]
 PERSONA_PROGRAM = "FM-UOFT"
-#: Applicants with only one name (indexes are multiples of 3: they all have a filled-in file).
-SINGLE_NAME_INDEXES = (30, 303, 906)
+#: Applicants with only one name (indexes are multiples of 4: they all have a filled-in file).
+SINGLE_NAME_INDEXES = (32, 304, 908)
 SINGLE_NAMES = ("Suharti", "Nyambura", "Aung")
 
 

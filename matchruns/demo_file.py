@@ -62,8 +62,8 @@ from references.models import (
 )
 from references.questions import DEFAULT_STRUCTURED, SUPPORT_FORM
 
-#: Every third applicant (and the personas) has a filled-in file.
-FILE_SHARE = 3
+#: Every fourth applicant (and the personas) has a filled-in file.
+FILE_SHARE = 4
 #: The referee of the persona's request waiting for its letter (``demo_logins`` prints a link).
 PERSONA_REFEREE_EMAIL = "s.okafor@hospital.demo.jumelage.ca"
 #: The early letter recorded for the persona, to claim on the references page.
@@ -187,20 +187,13 @@ def demo_pdf() -> bytes:
 
 # --- Organisations ----------------------------------------------------------------------------
 
+#: Names as the organisations write them (bilingual where they have two official names).
 THIRD_PARTIES = [
-    ("Medical Council of Canada", OrganisationKind.MCC, ""),
+    ("Medical Council of Canada / Conseil médical du Canada", OrganisationKind.MCC, ""),
     ("Acuity Insights (Casper)", OrganisationKind.CASPER, ""),
-    ("FMProC — Family Medicine Professionalism Assessment", OrganisationKind.FMPROC, ""),
-    (
-        "Alberta International Medical Graduate Program (AIMG)",
-        OrganisationKind.PROVINCIAL_BODY,
-        "AB",
-    ),
-    (
-        "Clinical Assessment Program of British Columbia (BC-CAP)",
-        OrganisationKind.PROVINCIAL_BODY,
-        "BC",
-    ),
+    ("FMProC", OrganisationKind.FMPROC, ""),
+    ("AIMG Program (Alberta)", OrganisationKind.PROVINCIAL_BODY, "AB"),
+    ("BC-CAP (British Columbia)", OrganisationKind.PROVINCIAL_BODY, "BC"),
     ("Bureau de coopération interuniversitaire (BCI)", OrganisationKind.PROVINCIAL_BODY, "QC"),
     ("Traductions Jumelage inc.", OrganisationKind.TRANSLATOR, ""),
 ]
@@ -212,10 +205,13 @@ def create_organisations(schools: dict[str, School]) -> dict[str, Organisation]:
     ``demo_logins`` issues a fresh one to print)."""
     rows = [
         Organisation(
-            name=f"{school.name_en} — PGME",
+            name=(
+                school.name_en
+                if school.name_en == school.name_fr
+                else f"{school.name_en} / {school.name_fr}"
+            ),
             kind=OrganisationKind.SCHOOL,
             school=school,
-            province=school.province,
         )
         for school in schools.values()
     ]
@@ -846,9 +842,10 @@ def load_files(
             else DocumentStatus.REQUESTED,
             language=target,
             organisation=translator if state == TranslationState.DELIVERED else None,
+            # Titled in the language of the translation itself.
             title=(
                 "Translation of MSPR (dean's letter)"
-                if lang_of[p.user_id] == "en"
+                if target == "en"
                 else "Traduction du MSPR (lettre du doyen)"
             ),
             translation_of=original,
@@ -914,15 +911,9 @@ def load_files(
         ]
     )
 
-    # Assignments: the CV, MSPR, transcript and test results go with every application.
-    assignable = {
-        DocumentType.CV,
-        DocumentType.MSPR,
-        DocumentType.TRANSCRIPT,
-        DocumentType.CASPER,
-        DocumentType.FMPROC,
-        DocumentType.MCC_EXAM,
-    }
+    # Assignments: the CV, MSPR and transcript go with every application (test results are
+    # left for the applicant to assign).
+    assignable = {DocumentType.CV, DocumentType.MSPR, DocumentType.TRANSCRIPT}
     assignments = [
         DocumentAssignment(document=d, application=a)
         for d in docs
@@ -972,7 +963,7 @@ def load_files(
 
     requests: list[ReferenceRequest] = []
     contents: list[tuple[ReferenceRequest, dict[str, Any]]] = []
-    assign_to: list[ReferenceRequest] = []
+    assign_to: list[tuple[ReferenceRequest, Application]] = []
     for p in with_file:
         lang = lang_of[p.user_id]
         chosen = apps_of.get(p.pk, [])
@@ -1046,19 +1037,21 @@ def load_files(
                         for q in questions
                     }
                     contents.append((request, {"answers": answers, "questions": questions}))
-            if state in (ReferenceState.RECEIVED, ReferenceState.SENT):
-                assign_to.append(request)
+            # The narrative letter goes to every program, the structured letter to the
+            # programs of its discipline, the letter still awaited to the first choices.
+            if kind == ReferenceKind.STRUCTURED and state == ReferenceState.RECEIVED:
+                assign_to += [(request, a) for a in chosen if a.program.discipline == discipline]
+            elif state == ReferenceState.RECEIVED:
+                assign_to += [(request, a) for a in chosen]
+            elif state == ReferenceState.SENT:
+                assign_to += [(request, a) for a in chosen[:3]]
     ReferenceRequest.objects.bulk_create(requests, batch_size=1000)
     ReferenceContent.objects.bulk_create(
         [ReferenceContent(request=r, submitted_at=r.received_at, **data) for r, data in contents],
         batch_size=1000,
     )
     ReferenceAssignment.objects.bulk_create(
-        [
-            ReferenceAssignment(request=r, application=a)
-            for r in assign_to
-            for a in apps_of.get(r.applicant_id, [])  # type: ignore[arg-type]
-        ],
+        [ReferenceAssignment(request=r, application=a) for r, a in assign_to],
         batch_size=2000,
     )
     # The early letter, recorded by the match administrator for the persona to claim.
