@@ -1,8 +1,9 @@
 """The demo cycle "R-1 2027": real Canadian faculties of medicine, generated programs,
-applicants (IMGs ~35 %), applications and submitted rank order lists on both sides.
+applicants (IMGs ~35 %), applications and submitted rank order lists on both sides; the
+applicant's file, documents, references and third parties come from :mod:`matchruns.demo_file`.
 
 Rows are written with ``bulk_create`` so the full size (1,500+ applicants, 150+ programs)
-loads in well under a minute. Every persona's password is ``DEMO_PASSWORD``.
+loads in about 7 to 10 s on SQLite. Every persona's password is ``DEMO_PASSWORD``.
 """
 
 from __future__ import annotations

@@ -779,7 +779,6 @@ def load_files(
                 DocumentStatus.UPLOADED if pending else DocumentStatus.PROCESSED,
                 language=lang,
                 in_cycle=False,
-                title="Passport" if lang == "en" else "Passeport",
             )
             verifications.append(
                 StatusVerification(
@@ -980,7 +979,7 @@ def load_files(
         ]
         if p in (amina, julien) or rng.random() < 0.35:
             plan.append((ReferenceKind.SUPPORT_FORM, ReferenceState.DRAFT, Delivery.EMAIL))
-        if p is not amina and rng.random() < 0.05:
+        if p is julien or (p is not amina and rng.random() < 0.05):
             plan.append((ReferenceKind.NARRATIVE, ReferenceState.WITHDRAWN, Delivery.EMAIL))
         for n, (kind, state, delivery) in enumerate(plan):
             name = names[n % len(names)]
