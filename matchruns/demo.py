@@ -3,7 +3,7 @@ applicants (IMGs ~35 %), applications and submitted rank order lists on both sid
 applicant's file, documents, references and third parties come from :mod:`matchruns.demo_file`.
 
 Rows are written with ``bulk_create`` so the full size (1,500+ applicants, 150+ programs)
-loads in about 7 to 10 s on SQLite. Every persona's password is ``DEMO_PASSWORD``.
+loads in 7 to 13 s on SQLite (about 7 s of CPU). Every persona's password is ``DEMO_PASSWORD``.
 """
 
 from __future__ import annotations
