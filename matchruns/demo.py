@@ -1,8 +1,9 @@
 """The demo cycle "R-1 2027": real Canadian faculties of medicine, generated programs,
-applicants (IMGs ~35 %), applications and submitted rank order lists on both sides.
+applicants (IMGs ~35 %), applications and submitted rank order lists on both sides; the
+applicant's file, documents, references and third parties come from :mod:`matchruns.demo_file`.
 
 Rows are written with ``bulk_create`` so the full size (1,500+ applicants, 150+ programs)
-loads in well under a minute. Every persona's password is ``DEMO_PASSWORD``.
+loads in 7 to 13 s on SQLite (about 7 s of CPU). Every persona's password is ``DEMO_PASSWORD``.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from applicants.models import (
     Participation,
     ProvincialEligibility,
 )
+from applicants.services import provincial_list_import
 from applications.models import Application, ApplicationStatus
 from core.choices import PROVINCES_WITH_IMG_LIST, Province, Stream, TrainingLanguage
 from cycles.models import Cycle, Iteration, IterationKind, Milestone, MilestoneKind
 from fees.models import EntryKind, FeeSchedule, LedgerEntry
+from matchruns.demo_file import create_organisations, load_files, provincial_csv
 from programs.models import Discipline, Program, Quota, School
 from ranking.models import RankEntry, RankList, RankListStatus, RankListVersion
 
@@ -412,13 +415,15 @@ PERSONAS = [
         "applicant",
         f"applicant@{DOMAIN}",
         "Applicant (IMG, on the Alberta AIMG list)",
-        "My match, programs directory, applications, rank order list; results at noon on match day",
+        "A complete file: My Information, documents, references (claim the early letter); "
+        "applications, rank order list; results at noon on match day",
     ),
     Persona(
         "couple",
         f"couple@{DOMAIN}",
         "Applicant in a couple",
-        "The couple's shared rank order list of program pairs",
+        "The couple's shared rank order list; an incomplete bilingual file, a rejected CV, "
+        "a proof of citizenship waiting for review",
     ),
     Persona(
         "director",
@@ -449,10 +454,14 @@ PERSONAS = [
         "admin",
         f"admin@{DOMAIN}",
         "Match administrator (also Django admin)",
-        "Match administration: dry run, official run, downloads; demo_phase to move time",
+        "Match administration: dry run, official run, downloads; documents to process, "
+        "early letters; demo_phase to move time",
     ),
 ]
 PERSONA_PROGRAM = "FM-UOFT"
+#: Applicants with only one name (indexes are multiples of 4: they all have a filled-in file).
+SINGLE_NAME_INDEXES = (32, 304, 908)
+SINGLE_NAMES = ("Suharti", "Nyambura", "Aung")
 
 
 @dataclass
@@ -529,6 +538,7 @@ def load_demo(*, seed: int = 2027, scale: float = 1.0) -> DemoSummary:
             code=code, defaults={"name_en": en, "name_fr": fr}
         )
         disciplines[code] = discipline
+    organisations = create_organisations(schools)
     per_school = max(2, min(11, round(40 * scale)))
     programs: list[Program] = []
     for code, en, fr, province, _city, sites in SCHOOLS:
@@ -649,6 +659,14 @@ def load_demo(*, seed: int = 2027, scale: float = 1.0) -> DemoSummary:
     profiles[1].first_name, profiles[1].last_name = "Julien", "Tremblay"
     profiles[1].medical_school_region = MedicalSchoolRegion.CANADA
     profiles[1].medical_school_name = "Université Laval"
+    users[1].language = "fr"
+    users[0].language = "en"
+    # A few single-name applicants (the one name goes in the family name), all with a file.
+    for i, name in zip(SINGLE_NAME_INDEXES, SINGLE_NAMES, strict=True):
+        if i < n_applicants:
+            users[i].first_name, users[i].last_name = "", name
+            profiles[i].first_name, profiles[i].last_name = "", name
+            profiles[i].single_name = True
     users[2].first_name, users[2].last_name = "Sarah", "Tremblay-Nguyen"
     profiles[2].first_name, profiles[2].last_name = "Sarah", "Tremblay-Nguyen"
     profiles[2].medical_school_region = MedicalSchoolRegion.CANADA
@@ -704,16 +722,43 @@ def load_demo(*, seed: int = 2027, scale: float = 1.0) -> DemoSummary:
     imgs = [p for p in profiles if p.stream == Stream.IMG]
     eligible: dict[int, set[str]] = {p.pk: set() for p in imgs}
     eligibilities = []
+    uploads: dict[str, list[tuple[str, str]]] = {Province.AB: [], Province.BC: []}
     for p in imgs:
         for province in PROVINCES_WITH_IMG_LIST:
             if rng.random() < 0.15 or (p is profiles[0] and province == Province.AB):
                 eligible[p.pk].add(str(province))
-                eligibilities.append(
-                    ProvincialEligibility(
-                        applicant=p, cycle=cycle, province=province, added_by=staff["aimg"]
+                if province in uploads:
+                    uploads[province].append((p.matching_id, p.last_name))
+                else:
+                    eligibilities.append(
+                        ProvincialEligibility(
+                            applicant=p, cycle=cycle, province=province, added_by=staff["aimg"]
+                        )
                     )
-                )
     ProvincialEligibility.objects.bulk_create(eligibilities, batch_size=500)
+    # The AIMG uploaded its list on the site, BC-CAP sent its own through the API; each file
+    # has a row that is refused (a misspelt family name, a Canadian graduate) for the report.
+    cmg = next(p for p in profiles[3:] if p.stream == Stream.CMG)
+    outsider = next(p for p in imgs if not eligible[p.pk])
+    uploads[Province.AB] += [
+        (outsider.matching_id, "Fairweather"),
+        (cmg.matching_id, cmg.last_name),
+    ]
+    uploads[Province.BC].append((cmg.matching_id, cmg.last_name))
+    provincial_list_import(
+        cycle=cycle,
+        province=Province.AB,
+        content=provincial_csv(uploads[Province.AB]),
+        filename="aimg-r1-2027.csv",
+        actor=staff["aimg"],
+    )
+    provincial_list_import(
+        cycle=cycle,
+        province=Province.BC,
+        content=provincial_csv(uploads[Province.BC]),
+        filename="bc-cap-r1-2027.csv",
+        organisation=organisations[f"province:{Province.BC}"],
+    )
     withdrawn = {p.pk for p in rng.sample(profiles[10:], k=max(1, len(profiles) // 150))}
     Participation.objects.bulk_create(
         [
@@ -803,6 +848,22 @@ def load_demo(*, seed: int = 2027, scale: float = 1.0) -> DemoSummary:
             )
     Application.objects.bulk_create(applications, batch_size=1000)
     LedgerEntry.objects.bulk_create(ledger, batch_size=1000)
+
+    # --- The applicant's file: My Information, documents, references ----------------------------
+    files = load_files(
+        rng=rng,
+        cycle=cycle,
+        schedule=schedule,
+        profiles=profiles,
+        users=users,
+        applications=applications,
+        organisations=organisations,
+        schools=schools,
+        admin=staff["admin"],
+        disciplines_fr={d[1]: d[2] for d in DISCIPLINES},
+        now=now,
+        receipt=receipt,
+    )
 
     # --- Couples ------------------------------------------------------------------------------
     active = [p for p in profiles if p.pk not in withdrawn]
@@ -902,5 +963,6 @@ def load_demo(*, seed: int = 2027, scale: float = 1.0) -> DemoSummary:
             "applications": len(applications),
             "rank_lists": len(lists),
             "rank_entries": len(entries),
+            **files.counts,
         },
     )

@@ -13,7 +13,8 @@ from matchruns.demo import DEMO_PASSWORD, demo_exists, load_demo
 class Command(BaseCommand):
     help = (
         "Create the bilingual demo cycle R-1 2027 (17 faculties, 150+ programs, 1,500+ "
-        "applicants, submitted rank order lists) in the rank period."
+        "applicants, submitted rank order lists; files, documents, references and third "
+        "parties for every fourth applicant) in the rank period."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
