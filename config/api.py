@@ -22,6 +22,7 @@ from applicants.api import router as applicants_router  # noqa: E402
 from cycles.api import router as cycles_router  # noqa: E402
 from documents.api import router as documents_router  # noqa: E402
 from matchruns.api import router as matchruns_router  # noqa: E402
+from notifications.api import router as notifications_router  # noqa: E402
 from programs.api import router as programs_router  # noqa: E402
 from ranking.api import router as ranking_router  # noqa: E402
 from references.api import router as references_router  # noqa: E402
@@ -33,5 +34,6 @@ api.add_router("/matchruns/", matchruns_router)
 api.add_router("/references/", references_router)
 api.add_router("/applicants/", applicants_router)
 api.add_router("/documents/", documents_router)
+api.add_router("/notifications/", notifications_router)
 
 urlpatterns = [path("", api.urls)]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ranking",
     "matchruns",
     "integrations",
+    "notifications",
     "references",
     "documents",
     "allauth",
@@ -223,6 +224,10 @@ EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "Jumelage <no-reply@jumelage.localhost>")
+# An SMTP conversation that hangs is cut well before the outbox treats a "sending" row as
+# abandoned (10 minutes, docs/notifications.md), so a slow send is never retried in parallel.
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 60)
+NOTIFICATION_MAX_ATTEMPTS = env_int("JUMELAGE_NOTIFICATION_MAX_ATTEMPTS", 6)
 
 # Background jobs: huey. Redis in production, a SQLite file in the demo, immediate in tests.
 REDIS_URL = env("REDIS_URL")

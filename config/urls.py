@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("documents/", include("documents.urls")),
     path("match/", include("matchruns.urls")),
     path("references/", include("references.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/", include("config.api")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -132,10 +132,9 @@ def _own(applicant: ApplicantProfile, document: Document) -> Document:
 
 
 def _notify_received(document: Document) -> None:
-    from documents.tasks import send_document_received
+    from documents.emails import queue_document_received
 
-    document_id = document.pk
-    transaction.on_commit(lambda: send_document_received(document_id))
+    queue_document_received(document)
 
 
 # --- Uploads by the applicant -----------------------------------------------------------------
@@ -315,10 +314,9 @@ def document_reject(*, actor: Any, document: Document, reason: str) -> Document:
     if document.status == DocumentStatus.REQUESTED:
         raise DomainError(_("This document has not arrived yet."), code="status")
     _set_status(document, status=DocumentStatus.REJECTED, actor=actor, reason=reason)
-    from documents.tasks import send_document_rejected
+    from documents.emails import queue_document_rejected
 
-    document_id = document.pk
-    transaction.on_commit(lambda: send_document_rejected(document_id))
+    queue_document_rejected(document)
     return document
 
 

@@ -8,10 +8,8 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core import mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import matchengine
@@ -178,7 +176,7 @@ def results_email_send(*, iteration: Iteration, now: Any = None) -> int:
     """E-mail every applicant of the official run their result, once, in their language.
 
     Does nothing before release (noon Toronto on match day) or when already sent.
-    Returns the number of e-mails sent.
+    Returns the number of e-mails queued (docs/notifications.md).
     """
     from matchruns.selectors import official_run
 
@@ -187,6 +185,8 @@ def results_email_send(*, iteration: Iteration, now: Any = None) -> int:
     run = official_run(iteration)
     if run is None:
         return 0
+    from notifications.services import notify
+
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run.pk)
         if run.results_emailed_at is not None:
@@ -194,19 +194,25 @@ def results_email_send(*, iteration: Iteration, now: Any = None) -> int:
         run.results_emailed_at = timezone.now()
         run.save(update_fields=["results_emailed_at"])
         audit(actor=None, action="matchruns.results.emailed", target=run)
-    assignments = (
-        MatchAssignment.objects.filter(run=run)
-        .select_related("applicant__user", "quota__program__school", "quota__program__discipline")
-        .order_by("pk")
-    )
-    messages = []
-    for assignment in assignments:
-        user = assignment.applicant.user
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            context = {"assignment": assignment, "applicant": assignment.applicant, "run": run}
-            subject = render_to_string("matchruns/email/result_subject.txt", context).strip()
-            body = render_to_string("matchruns/email/result_body.txt", context)
-        messages.append(mail.EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
-    with mail.get_connection() as connection:
-        connection.send_messages(messages)
-    return len(messages)
+        assignments = (
+            MatchAssignment.objects.filter(run=run)
+            .select_related(
+                "applicant__user", "quota__program__school", "quota__program__discipline"
+            )
+            .order_by("pk")
+        )
+        queued = 0
+        for assignment in assignments:
+            user = assignment.applicant.user
+            # Queued in the outbox with the run's marker: sent once the transaction commits.
+            notify(
+                kind="matchruns.result",
+                to_user=user,
+                language=user.language or settings.LANGUAGE_CODE,
+                dedupe_key=f"matchruns.result:{run.pk}:{assignment.applicant_id}",
+                subject_template="matchruns/email/result_subject.txt",
+                body_template="matchruns/email/result_body.txt",
+                context={"assignment": assignment, "applicant": assignment.applicant, "run": run},
+            )
+            queued += 1
+    return queued

@@ -6,8 +6,6 @@ match instance). Every change is possible until the applicant rank order list de
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -43,16 +41,12 @@ def _find_partner(identifier: str) -> ApplicantProfile | None:
     return found.filter(matching_id__iexact=identifier).first()
 
 
-def _notify(task: Any, couple_id: int) -> None:
-    transaction.on_commit(lambda: task(couple_id))
-
-
 @transaction.atomic
 def couple_invite(
     *, inviter: ApplicantProfile, partner_matching_id: str, iteration: Iteration | None = None
 ) -> Couple:
     """Invite the applicant with this match identifier (or e-mail address) to rank as a couple."""
-    from ranking.tasks import send_couple_invitation
+    from ranking.emails import queue_couple_invitation
 
     iteration = _iteration(iteration)
     _require_open(iteration, _("Inviting a partner to rank as a couple"))
@@ -109,7 +103,7 @@ def couple_invite(
         target=couple,
         data={"partner": partner.matching_id},
     )
-    _notify(send_couple_invitation, couple.pk)
+    queue_couple_invitation(couple)
     return couple
 
 
@@ -122,7 +116,7 @@ def couple_respond(
     iteration: Iteration | None = None,
 ) -> Couple:
     """The invited partner accepts (the couple is linked) or declines."""
-    from ranking.tasks import send_couple_answer
+    from ranking.emails import queue_couple_answer
 
     iteration = _iteration(iteration)
     _require_open(iteration, _("Answering a couple invitation"))
@@ -164,7 +158,7 @@ def couple_respond(
         action="ranking.couple.accept" if accept else "ranking.couple.decline",
         target=couple,
     )
-    _notify(send_couple_answer, couple.pk)
+    queue_couple_answer(couple)
     return couple
 
 

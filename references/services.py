@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -111,10 +110,6 @@ def _check_fields(
             _("Enter the referee's e-mail address, or choose to print a cover sheet instead."),
             code="referee_email",
         )
-
-
-def _later(fn: Callable[[], Any]) -> None:
-    transaction.on_commit(fn)
 
 
 # --- The applicant's requests -----------------------------------------------------------------
@@ -236,10 +231,9 @@ def reference_request_finalise(
     request.save(update_fields=["state", "sent_at"])
     audit(actor=applicant.user, action="references.request.finalised", target=request)
     if request.delivery == Delivery.EMAIL:
-        from references.tasks import send_reference_request
+        from references.emails import queue_reference_request
 
-        pk = request.pk
-        _later(lambda: send_reference_request(pk))
+        queue_reference_request(request, issue_link(request))
     return request
 
 
@@ -260,13 +254,11 @@ def reference_request_resend(
             code="cover_sheet",
         )
     _requests_window(request.cycle, _("Sending a reference request"))
-    request.token_hash = ""
-    request.save(update_fields=["token_hash"])
-    audit(actor=applicant.user, action="references.request.resent", target=request)
-    from references.tasks import send_reference_request
+    from references.emails import queue_reference_request
 
-    pk = request.pk
-    _later(lambda: send_reference_request(pk))
+    token = issue_link(request)  # the previous link stops working
+    audit(actor=applicant.user, action="references.request.resent", target=request)
+    queue_reference_request(request, token)
     return request
 
 
@@ -373,12 +365,11 @@ def _mark_received(request: ReferenceRequest, now: dt.datetime) -> None:
 
 
 def _after_receipt(request: ReferenceRequest) -> None:
-    from references.tasks import send_receipt_to_applicant, send_thanks_to_referee
+    from references.emails import queue_receipt_to_applicant, queue_thanks_to_referee
 
-    pk = request.pk
-    _later(lambda: send_receipt_to_applicant(pk))
+    queue_receipt_to_applicant(request)
     if request.referee_email:
-        _later(lambda: send_thanks_to_referee(pk))
+        queue_thanks_to_referee(request)
 
 
 @transaction.atomic

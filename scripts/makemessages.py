@@ -21,6 +21,7 @@ APPS = [
     "ranking",
     "matchruns",
     "integrations",
+    "notifications",
     "references",
     "documents",
 ]

@@ -35,4 +35,4 @@ class Command(BaseCommand):
             )
             return
         sent = results_email_send(iteration=iteration)
-        self.stdout.write(f"{sent} e-mail(s) sent.")
+        self.stdout.write(f"{sent} e-mail(s) queued in the outbox.")

@@ -1,0 +1,47 @@
+"""E-mails of the documents domain, queued in the outbox (``notifications.notify``) inside the
+service's transaction, in the applicant's language. One e-mail per status change."""
+
+from __future__ import annotations
+
+from django.contrib.sites.models import Site
+from django.urls import reverse
+from django.utils import translation
+
+from documents.models import Document, DocumentStatusChange
+from notifications.services import notify
+
+
+def _queue(document: Document, template: str) -> None:
+    document = Document.objects.select_related("applicant__user", "organisation").get(
+        pk=document.pk
+    )
+    user = document.applicant.user
+    language = user.language or "en"
+    change = (
+        DocumentStatusChange.objects.filter(document=document)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    with translation.override(language):
+        url = f"https://{Site.objects.get_current().domain}{reverse('documents:mine')}"
+    notify(
+        kind=f"document.{template}",
+        to_user=user,
+        language=language,
+        dedupe_key=f"document.{template}:{document.pk}:{change or 0}",
+        subject_template=f"documents/email/{template}_subject.txt",
+        body_template=f"documents/email/{template}.txt",
+        context={"document": document, "recipient": document.applicant, "url": url},
+    )
+
+
+def queue_document_rejected(document: Document) -> None:
+    """Tell the applicant, in their language, that a document was rejected and why."""
+    _queue(document, "rejected")
+
+
+def queue_document_received(document: Document) -> None:
+    """Tell the applicant, in their language, that a school, a third party or the translation
+    service sent a document to their file."""
+    _queue(document, "received")
