@@ -244,7 +244,9 @@ def clean_pdf(data: bytes) -> bytes:
             if "/Info" in pdf.trailer:
                 del pdf.trailer["/Info"]
             out = io.BytesIO()
-            pdf.save(out, static_id=False, linearize=False)
+            # A deterministic /ID: the same upload always gives the same bytes (and SHA-256),
+            # so a repeated transfer is recognised (a time-based /ID changed every second).
+            pdf.save(out, deterministic_id=True, linearize=False)
         except DomainError:
             raise
         except (pikepdf.PdfError, ValueError, OSError, RuntimeError, KeyError) as exc:

@@ -235,3 +235,20 @@ def test_the_same_file_sent_in_a_later_cycle_is_a_new_document(applicant, school
     factories.make_cycle(phase="program_selection", year=2028)
     later = _send(headers, applicant, content=pdf)
     assert later.status_code == 201 and later.json()["id"] != first["id"]
+
+
+def test_cleaning_the_same_file_twice_gives_the_same_bytes():
+    """A repeated transfer is recognised by the SHA-256 of the cleaned file, so cleaning must
+    not depend on the moment (a time-based PDF /ID once made the idempotency test flaky)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.uploads import clean_upload
+
+    pdf = make_pdf()
+    hashes = {
+        clean_upload(
+            upload=SimpleUploadedFile("mspr.pdf", pdf), filename="mspr.pdf", doc_type="mspr"
+        ).sha256
+        for _ in range(3)
+    }
+    assert len(hashes) == 1
