@@ -65,10 +65,7 @@ def clean_letter(uploaded_file: Any) -> bytes:
         size = len(uploaded_file.read(limit + 1))
     if size is not None and size > limit:
         raise DomainError(
-            _(
-                "The file is larger than %(limit)s. Send a smaller PDF (scan at a lower "
-                "resolution)."
-            )
+            _("The file is larger than %(limit)s. Send a smaller PDF (scan at a lower resolution).")
             % {"limit": filesizeformat(limit)},
             code="too_large",
         )

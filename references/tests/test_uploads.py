@@ -1,4 +1,5 @@
-"""clean_letter (the documents pipeline for referees' PDFs): refuses what is not a readable, unencrypted PDF; strips what could run or leak."""
+"""clean_letter (the documents pipeline for referees' PDFs): refuses what is not a readable,
+unencrypted PDF; strips what could run or leak."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import pikepdf
 import pytest
 
 from core.errors import DomainError
-from references.tests.conftest import make_pdf, upload
 from references.services import clean_letter
+from references.tests.conftest import make_pdf, upload
 
 
 def _with_active_content() -> bytes:
