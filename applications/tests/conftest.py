@@ -4,6 +4,7 @@ everything the default requirements ask for, private storage in a temporary fold
 from __future__ import annotations
 
 import io
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,10 +89,13 @@ def upload_document(applicant: Any, cycle: Any, doc_type: str, language: str = "
     )
 
 
+_ids = itertools.count(1)
+
+
 def received_reference(applicant: Any, cycle: Any, n: int, *, secret: str = "") -> Any:
     """A structured reference already received, whose answers hold ``secret``."""
     request = ReferenceRequest.objects.create(
-        reference_id=f"REF-T{applicant.pk:03d}{n:02d}",
+        reference_id=f"REF-T{next(_ids):05d}",
         applicant=applicant,
         cycle=cycle,
         kind="structured",

@@ -132,3 +132,22 @@ def test_the_program_list_makes_a_fixed_number_of_queries(as_user, world, submit
     page = client.get(url).content.decode()
     assert page.count("/en/applications/read/") == 4
     assert _queries(client, url) == before
+
+
+def test_my_information_is_given_in_the_programs_language(world):
+    from programs.models import Program
+
+    applicant = world.applicant
+    applicant.application_languages = "both"
+    applicant.save()
+    for lang, phone in (("en", "111"), ("fr", "222")):
+        FileEntry.objects.create(
+            applicant=applicant, section="personal", language=lang, data={"phone": phone}
+        )
+    Program.objects.filter(pk=world.other_program.pk).update(language="fr")
+    french = complete_application(applicant, world.other_program)
+    english = complete_application(applicant, world.program)
+    fr = assemble_application(french, viewer=applicant.user)
+    en = assemble_application(english, viewer=applicant.user)
+    assert fr.languages == ["fr"] and fr.information[0].entries == [[("Telephone", "222")]]
+    assert en.languages == ["en"] and en.information[0].entries == [[("Telephone", "111")]]

@@ -219,3 +219,23 @@ def test_assignments_before_the_deadline_tell_nobody(
     with django_capture_on_commit_callbacks(execute=True):
         assignments_apply(applicant=world.applicant, add=[(cv, first)], remove=[])
     assert mail.outbox == []
+
+
+def test_a_late_letter_tells_the_director_and_shows_late(
+    as_user, world, django_capture_on_commit_callbacks
+):
+    from documents.services import personal_letter_assign
+
+    application = application_select(applicant=world.applicant, program=world.program)
+    with time_machine.travel(_deadline(world) + dt.timedelta(hours=2)):
+        letter = personal_letter_save(
+            applicant=world.applicant, program=world.program, text="Late words", language="en"
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            personal_letter_assign(applicant=world.applicant, letter=letter)
+    assert [m.to for m in mail.outbox] == [[world.director.email]]
+    assert "personal letter" in mail.outbox[0].body
+    page = as_user(world.director).get(f"/en/applications/program/{world.program.code}/")
+    assert page.status_code == 200  # not submitted: not listed yet, but nothing breaks
+    letter.refresh_from_db()
+    assert letter.late and application.applicant_id == letter.applicant_id
