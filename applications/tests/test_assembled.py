@@ -151,3 +151,34 @@ def test_my_information_is_given_in_the_programs_language(world):
     en = assemble_application(english, viewer=applicant.user)
     assert fr.languages == ["fr"] and fr.information[0].entries == [[("Telephone", "222")]]
     assert en.languages == ["en"] and en.information[0].entries == [[("Telephone", "111")]]
+
+
+def test_the_pages_speak_french(as_user, world, submitted):
+    preview = as_user(world.applicant.user).get(f"/fr/applications/{submitted.pk}/preview/")
+    page = preview.content.decode()
+    assert "Aperçu de ma candidature" in page and "Liste de vérification" in page
+    assert "Confidentielle : non affichée" in page
+    mine = as_user(world.applicant.user).get("/fr/applications/").content.decode()
+    assert "Complet" in mine
+
+
+def test_the_reader_page_is_flat_in_documents_and_entries(as_user, world, submitted):
+    from applications.tests.conftest import upload_document
+    from documents.services import document_assign
+
+    client = as_user(world.director)
+    url = f"/en/applications/read/{submitted.pk}/"
+    before = _queries(client, url)
+    for doc_type in ("supplementary", "language_test"):
+        document = upload_document(world.applicant, world.cycle, doc_type)
+        document_assign(applicant=world.applicant, document=document, application=submitted)
+    for n in range(3):
+        FileEntry.objects.create(
+            applicant=world.applicant,
+            section="work",
+            language="en",
+            data={"employer": f"Clinic {n}"},
+            position=n,
+        )
+    assert "Clinic 2" in client.get(url).content.decode()
+    assert _queries(client, url) == before
