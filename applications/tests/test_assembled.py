@@ -92,6 +92,7 @@ def test_preview_refusals(as_user, world, submitted):
         assert as_user(world.other_applicant.user).get(url).status_code == 404
         assert as_user(world.director).get(url).status_code == 403
         assert as_user(world.other_director).get(url).status_code == 403
+        assert as_user(world.other_reviewer).get(url).status_code == 403
         assert as_user(None).get(url).status_code == 302
 
 
