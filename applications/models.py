@@ -52,3 +52,22 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.applicant} → {self.program}"
+
+
+class ApplicationNote(models.Model):
+    """A short note from the applicant to a program, after file review opens; read by the
+    program's staff in their reader and e-mailed to its director(s)."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="notes"
+    )
+    text = models.TextField(_("note"), max_length=1000)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("note to the program")
+        verbose_name_plural = _("notes to the program")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.text[:40]}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,7 +12,8 @@ from django.utils.translation import gettext as _
 from applicants.eligibility import can_apply
 from applicants.models import ApplicantProfile
 from applicants.selectors import participation_active
-from applications.models import Application, ApplicationStatus
+from applications.models import Application, ApplicationNote, ApplicationStatus
+from applications.selectors import required_missing
 from core.audit import audit
 from core.choices import Stream
 from core.errors import DomainError
@@ -103,12 +107,33 @@ def applications_submit(*, applicant: ApplicantProfile, cycle: Cycle) -> list[Ap
             code="mcc_id",
         )
     pending = list(
-        Application.objects.select_for_update().filter(
-            applicant=applicant, program__cycle=cycle, status=ApplicationStatus.SELECTED
-        )
+        Application.objects.select_for_update()
+        .filter(applicant=applicant, program__cycle=cycle, status=ApplicationStatus.SELECTED)
+        .select_related("program", "applicant")
     )
     if not pending:
         raise DomainError(_("Choose at least one program before submitting."), code="empty")
+    problems = []
+    for application in pending:
+        missing = required_missing(application)
+        if missing:
+            problems.append(
+                _("%(program)s: %(missing)s")
+                % {
+                    "program": application.program.code,
+                    "missing": ", ".join(item.label for item in missing),
+                }
+            )
+    if problems:
+        raise DomainError(
+            _(
+                "Nothing was submitted: some programs are missing what they require. "
+                "%(problems)s. Assign what is missing (My documents, My references or the "
+                "assignment page) and submit again."
+            )
+            % {"problems": "; ".join(problems)},
+            code="required_missing",
+        )
     now = timezone.now()
     late = has_passed(iteration, MilestoneKind.APPLICATION_DEADLINE, now)
     for application in pending:
@@ -144,3 +169,149 @@ def application_withdraw(*, applicant: ApplicantProfile, application: Applicatio
     application.withdrawn_at = timezone.now()
     application.save(update_fields=["status", "withdrawn_at"])
     audit(actor=applicant.user, action="applications.application.withdrawn", target=application)
+
+
+# --- Assigning many items to many applications ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssignmentChanges:
+    added: int
+    removed: int
+
+
+def _item_label(item: Any) -> str:
+    from documents.models import Document, PersonalLetter
+
+    if isinstance(item, Document):
+        return item.display_title
+    if isinstance(item, PersonalLetter):
+        return str(_("Personal letter"))
+    return f"{item.get_kind_display()} ({item.reference_id})"
+
+
+def _assign(applicant: ApplicantProfile, item: Any, application: Application) -> None:
+    from documents.models import Document, PersonalLetter
+    from documents.services import document_assign, personal_letter_assign
+    from references.services import reference_assign
+
+    if isinstance(item, Document):
+        document_assign(applicant=applicant, document=item, application=application)
+    elif isinstance(item, PersonalLetter):
+        if item.program_id != application.program_id:
+            raise DomainError(
+                _("A personal letter goes only to the program it was written for."),
+                code="letter_program",
+            )
+        personal_letter_assign(applicant=applicant, letter=item)
+    else:
+        reference_assign(applicant=applicant, request=item, application=application)
+
+
+def _unassign(applicant: ApplicantProfile, item: Any, application: Application) -> bool:
+    from documents.models import Document, DocumentAssignment, PersonalLetter
+    from documents.services import document_unassign
+    from references.models import ReferenceAssignment
+    from references.services import reference_unassign
+
+    if isinstance(item, PersonalLetter):
+        raise DomainError(
+            _("A personal letter stays locked once assigned; it cannot be taken back."),
+            code="locked",
+        )
+    if isinstance(item, Document):
+        assignment = DocumentAssignment.objects.filter(
+            document=item, application=application
+        ).first()
+        if assignment is None:
+            return False
+        document_unassign(applicant=applicant, assignment=assignment)
+        return True
+    ref_assignment = (
+        ReferenceAssignment.objects.filter(request=item, application=application)
+        .select_related("request__cycle")
+        .first()
+    )
+    if ref_assignment is None:
+        return False
+    reference_unassign(applicant=applicant, assignment=ref_assignment)
+    return True
+
+
+@transaction.atomic
+def assignments_apply(
+    *,
+    applicant: ApplicantProfile,
+    add: list[tuple[Any, Application]],
+    remove: list[tuple[Any, Application]],
+) -> AssignmentChanges:
+    """Assign and unassign documents, references and personal letters to applications in one
+    go, through the documents and references services (their deadline rules apply).
+
+    All or nothing: if any change is refused, none is made and the message lists every
+    refusal (item, program, reason)."""
+    refused: list[str] = []
+    added = removed = 0
+    for item, application in add:
+        try:
+            with transaction.atomic():
+                _assign(applicant, item, application)
+            added += 1
+        except DomainError as exc:
+            refused.append(f"{_item_label(item)} → {application.program.code}: {exc.message}")
+    for item, application in remove:
+        try:
+            with transaction.atomic():
+                removed += int(_unassign(applicant, item, application))
+        except DomainError as exc:
+            refused.append(f"{_item_label(item)} → {application.program.code}: {exc.message}")
+    if refused:
+        raise DomainError(
+            _("Nothing was changed, because %(n)s change(s) were refused: %(list)s")
+            % {"n": len(refused), "list": " · ".join(refused)},
+            code="refused",
+        )
+    audit(
+        actor=applicant.user,
+        action="applications.assignments.applied",
+        target=applicant,
+        data={"added": added, "removed": removed},
+    )
+    return AssignmentChanges(added=added, removed=removed)
+
+
+# --- Notes to a program -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_note_add(
+    *, applicant: ApplicantProfile, application: Application, text: str
+) -> ApplicationNote:
+    """A short note to the program of a submitted application, from the opening of file review
+    until the program's rank order list deadline; e-mailed to the program's director(s)."""
+    if application.applicant_id != applicant.pk:
+        raise DomainError(_("This application is not yours."), code="forbidden")
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise DomainError(
+            _("Notes can be sent only with a submitted application."), code="not_submitted"
+        )
+    require_window(
+        _iteration(application.program.cycle),
+        opens=MilestoneKind.APPLICATION_DEADLINE,
+        closes=MilestoneKind.PROGRAM_ROL_DEADLINE,
+        what=_("Sending a note to a program"),
+    )
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Write the note before sending it."), code="empty")
+    if len(text) > 1000:
+        raise DomainError(
+            _("The note is too long: at most 1,000 characters (it has %(n)s).") % {"n": len(text)},
+            code="too_long",
+        )
+    note = ApplicationNote.objects.create(application=application, text=text)
+    audit(actor=applicant.user, action="applications.note.sent", target=note)
+    from applications.emails import queue_note_to_directors
+
+    queue_note_to_directors(note)
+    return note

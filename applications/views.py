@@ -15,9 +15,10 @@ from applicants.models import ApplicantProfile
 from applications import selectors, services
 from applications.models import Application, ApplicationStatus
 from core.errors import DomainError
+from core.pdf import pdf_response
 from core.permissions import require, roles_of
-from cycles.models import Cycle
-from cycles.selectors import current_cycle, current_iteration
+from cycles.models import Cycle, MilestoneKind
+from cycles.selectors import current_cycle, current_iteration, has_passed
 from fees.selectors import fee_due_for, schedule_of
 from programs.models import Program
 
@@ -34,7 +35,10 @@ def _me_and_cycle(request: HttpRequest) -> tuple[ApplicantProfile, Cycle]:
 def mine(request: HttpRequest) -> HttpResponse:
     applicant, cycle = _me_and_cycle(request)
     applications = selectors.applications_of(applicant, cycle)
+    for application in applications:
+        application.checklist = selectors.application_checklist(application)  # type: ignore[attr-defined]
     schedule = schedule_of(cycle)
+    iteration = current_iteration()
     programs_after_submit = len({a.program_id for a in applications})
     return render(
         request,
@@ -45,7 +49,10 @@ def mine(request: HttpRequest) -> HttpResponse:
             "fee_after_submit": fee_due_for(schedule=schedule, program_count=programs_after_submit)
             if schedule
             else None,
-            "iteration": current_iteration(),
+            "iteration": iteration,
+            "notes_open": iteration is not None
+            and has_passed(iteration, MilestoneKind.APPLICATION_DEADLINE)
+            and not has_passed(iteration, MilestoneKind.PROGRAM_ROL_DEADLINE),
         },
     )
 
@@ -128,3 +135,139 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Your application was withdrawn."))
     return redirect("applications:mine")
+
+
+# --- The application a program receives: preview, PDF ----------------------------------------
+
+
+@login_required
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant's preview: exactly what the program receives, without reference content."""
+    _applicant, application = _mine(request, pk)
+    assembled = selectors.assemble_application(application, viewer=request.user)
+    return render(
+        request,
+        "applications/preview.html",
+        {"app": assembled, "application": application, "pdf_url": "applications:preview_pdf"},
+    )
+
+
+@login_required
+def preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    _applicant, application = _mine(request, pk)
+    assembled = selectors.assemble_application(application, viewer=request.user)
+    return pdf_response(
+        request,
+        "applications/application_pdf.html",
+        {"app": assembled},
+        filename=f"application-{application.program.code}.pdf",
+    )
+
+
+# --- Assigning many items to many applications -----------------------------------------------
+
+
+@login_required
+def bulk(request: HttpRequest) -> HttpResponse:
+    """A matrix: rows = documents, references, letters; columns = applications."""
+    applicant, cycle = _me_and_cycle(request)
+    applications, rows = selectors.assignment_matrix(applicant, cycle)
+    if request.method == "POST":
+        add, remove = [], []
+        for row in rows:
+            everywhere = request.POST.get(f"all-{row.kind}-{row.item.pk}") == "on"
+            for cell in row.cells:
+                if not cell.enabled:
+                    continue  # a locked letter or another program's letter: never changed here
+                wanted = everywhere or request.POST.get(cell.name) == "on"
+                if wanted and not cell.checked:
+                    add.append((row.item, cell.application))
+                elif not wanted and cell.checked:
+                    remove.append((row.item, cell.application))
+        try:
+            changes = services.assignments_apply(applicant=applicant, add=add, remove=remove)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Saved: %(added)s assigned, %(removed)s unassigned.")
+                % {"added": changes.added, "removed": changes.removed},
+            )
+        return redirect("applications:bulk")
+    return render(
+        request,
+        "applications/bulk.html",
+        {"applications": applications, "rows": rows, "iteration": current_iteration()},
+    )
+
+
+# --- Notes to a program ----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    applicant, application = _mine(request, pk)
+    try:
+        services.application_note_add(
+            applicant=applicant, application=application, text=request.POST.get("text", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your note was sent to the program."))
+    return redirect("applications:mine")
+
+
+# --- The program's reader --------------------------------------------------------------------
+
+
+@login_required
+def program(request: HttpRequest, code: str) -> HttpResponse:
+    """The submitted applications to a program: its staff, its school's PGME office."""
+    cycle = current_cycle()
+    if cycle is None:
+        raise Http404(_("No match cycle is open."))
+    found = get_object_or_404(Program.objects.select_related("school"), cycle=cycle, code=code)
+    require(request.user, "program.view_applications", found)
+    return render(
+        request,
+        "applications/program.html",
+        {"program": found, "applications": selectors.applications_for_program(found)},
+    )
+
+
+def _readable(request: HttpRequest, pk: int) -> Application:
+    application = get_object_or_404(
+        Application.objects.select_related("program__school"),
+        pk=pk,
+        status=ApplicationStatus.SUBMITTED,
+    )
+    require(request.user, "program.view_applications", application.program)
+    return application
+
+
+@login_required
+def read(request: HttpRequest, pk: int) -> HttpResponse:
+    """One submitted application as the program receives it (reference content links for those
+    allowed ``reference.read_content``)."""
+    application = _readable(request, pk)
+    assembled = selectors.assemble_application(application, viewer=request.user)
+    return render(
+        request,
+        "applications/read.html",
+        {"app": assembled, "application": application, "pdf_url": "applications:read_pdf"},
+    )
+
+
+@login_required
+def read_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _readable(request, pk)
+    assembled = selectors.assemble_application(application, viewer=request.user)
+    return pdf_response(
+        request,
+        "applications/application_pdf.html",
+        {"app": assembled},
+        filename=f"application-{application.program.code}-{application.pk}.pdf",
+    )

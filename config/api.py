@@ -19,6 +19,7 @@ api = NinjaAPI(
 )
 
 from applicants.api import router as applicants_router  # noqa: E402
+from applications.api import router as applications_router  # noqa: E402
 from cycles.api import router as cycles_router  # noqa: E402
 from documents.api import router as documents_router  # noqa: E402
 from matchruns.api import router as matchruns_router  # noqa: E402
@@ -35,5 +36,6 @@ api.add_router("/references/", references_router)
 api.add_router("/applicants/", applicants_router)
 api.add_router("/documents/", documents_router)
 api.add_router("/notifications/", notifications_router)
+api.add_router("/applications/", applications_router)
 
 urlpatterns = [path("", api.urls)]

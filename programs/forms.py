@@ -40,3 +40,24 @@ class ProgramForm(forms.ModelForm):
 class QuotaForm(forms.Form):
     positions = forms.IntegerField(label=_("Positions"), min_value=0, max_value=500)
     reverts_to = forms.ChoiceField(label=_("Unfilled positions revert to"), required=False)
+
+
+class RequirementForm(forms.Form):
+    what = forms.ChoiceField(label=_("What the program requires"))
+    required = forms.BooleanField(
+        label=_("Required (unticked: optional)"), required=False, initial=True
+    )
+    count = forms.IntegerField(
+        label=_("How many (references only)"), min_value=1, max_value=10, initial=1
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("Either language")), ("en", _("English")), ("fr", _("French"))],
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        from programs.selectors import requirement_choices
+
+        self.fields["what"].choices = requirement_choices()

@@ -130,3 +130,44 @@ class Quota(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} — {self.get_stream_display()}"
+
+
+class RequirementKind(models.TextChoices):
+    DOCUMENT = "document", _("Document")
+    REFERENCE = "reference", _("References")
+    LETTER = "letter", _("Personal letter")
+    SECTION = "section", _("My Information section")
+
+
+class ProgramRequirement(models.Model):
+    """One line of what a program asks for in an application.
+
+    ``code`` is a document type (``documents.DocumentType``), a reference kind
+    (``references.ReferenceKind``, empty = any kind) or a My Information section key
+    (``applicants.sections``); empty for the personal letter. A program without any line
+    asks for the defaults of :func:`programs.selectors.requirements_of`.
+    """
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="requirements"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=RequirementKind.choices)
+    code = models.CharField(_("what"), max_length=40, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    count = models.PositiveSmallIntegerField(_("how many"), default=1)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        blank=True,
+        choices=[("en", _("English")), ("fr", _("French"))],
+        help_text=_("Leave empty to accept either language."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("program requirement")
+        verbose_name_plural = _("program requirements")
+        ordering = ["program", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.program.code}: {self.kind} {self.code}"

@@ -108,3 +108,59 @@ def programs_of_staff(roles: Any, cycle: Cycle) -> QuerySet[Program]:
     for values in roles.program_ids.values():
         ids |= set(values)
     return program_queryset(cycle).filter(Q(pk__in=ids) | Q(school_id__in=roles.school_ids))
+
+
+# --- What a program requires in an application --------------------------------------------
+
+#: Asked for by a program that has not listed its own requirements (see docs/applications.md).
+DEFAULT_REQUIREMENTS: tuple[tuple[str, str, int], ...] = (
+    ("document", "cv", 1),
+    ("document", "mspr", 1),
+    ("document", "transcript", 1),
+    ("letter", "", 1),
+    ("reference", "", 3),
+)
+
+
+def requirements_of(program: Program) -> list[Any]:
+    """The program's requirement lines, or the defaults (unsaved lines) when it has none.
+
+    Uses ``program.requirements`` prefetched when available."""
+    from programs.models import ProgramRequirement
+
+    rows = list(program.requirements.all())
+    if rows:
+        return rows
+    return [
+        ProgramRequirement(program=program, kind=kind, code=code, required=True, count=count)
+        for kind, code, count in DEFAULT_REQUIREMENTS
+    ]
+
+
+def requirement_choices() -> list[tuple[str, str]]:
+    """``kind:code`` values for the requirement form, with their labels."""
+    from applicants.sections import SECTIONS
+    from documents.models import DocumentType
+    from references.models import ReferenceKind
+
+    return [
+        *[(f"document:{value}", str(label)) for value, label in DocumentType.choices],
+        ("reference:", _("References (any kind)")),
+        *[(f"reference:{value}", str(label)) for value, label in ReferenceKind.choices],
+        ("letter:", _("Personal letter")),
+        *[(f"section:{s.key}", _("My Information: %(s)s") % {"s": s.title}) for s in SECTIONS],
+    ]
+
+
+def requirement_label(requirement: Any) -> str:
+    """What a requirement line asks for, as a translated phrase."""
+    labels = dict(requirement_choices())
+    label = labels.get(f"{requirement.kind}:{requirement.code}", requirement.code)
+    if requirement.kind == "reference":
+        label = _("%(what)s: %(n)s") % {"what": label, "n": requirement.count}
+    if requirement.language:
+        label = _("%(what)s (in %(language)s)") % {
+            "what": label,
+            "language": requirement.get_language_display(),
+        }
+    return str(label)

@@ -88,3 +88,72 @@ def quota_update(*, actor: Any, quota: Quota, positions: int, reverts_to: Quota 
         data={"positions": positions, "reverts_to": reverts_to.pk if reverts_to else None},
     )
     return quota
+
+
+# --- Requirements -----------------------------------------------------------------------------
+
+
+def _requirements_window(program: Program) -> None:
+    quota = program.quotas.select_related("iteration").first()
+    if quota is not None:
+        require_window(
+            quota.iteration,
+            opens=None,
+            closes=MilestoneKind.APPLICATION_DEADLINE,
+            what=_("Changing what the program requires"),
+        )
+
+
+@transaction.atomic
+def requirement_add(
+    *, actor: Any, program: Program, what: str, required: bool, count: int, language: str
+) -> Any:
+    """Add a line to what the program requires. The first line added starts from the defaults
+    (so a program edits the default list rather than starting from nothing)."""
+    from programs.models import ProgramRequirement
+    from programs.selectors import requirement_choices, requirements_of
+
+    _requirements_window(program)
+    if what not in dict(requirement_choices()):
+        raise DomainError(_("Choose what the program requires from the list."), code="what")
+    kind, _sep, code = what.partition(":")
+    if kind != "reference":
+        count = 1
+    if not 1 <= count <= 10:
+        raise DomainError(_("The number of references must be between 1 and 10."), code="count")
+    if language not in ("", "en", "fr"):
+        raise DomainError(_("Choose English, French or either language."), code="language")
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if not program.requirements.exists():
+        for position, row in enumerate(requirements_of(program)):
+            row.position = position
+            row.save()
+    if program.requirements.filter(kind=kind, code=code, language=language).exists():
+        raise DomainError(
+            _("This requirement is already listed: remove it first to change it."),
+            code="duplicate",
+        )
+    row = ProgramRequirement.objects.create(
+        program=program,
+        kind=kind,
+        code=code,
+        required=required,
+        count=count,
+        language=language,
+        position=program.requirements.count(),
+    )
+    audit(actor=actor, action="programs.requirement.added", target=row, data={"what": what})
+    return row
+
+
+@transaction.atomic
+def requirement_remove(*, actor: Any, requirement: Any) -> None:
+    """Remove a line. A program whose last line is removed asks for the defaults again."""
+    _requirements_window(requirement.program)
+    audit(
+        actor=actor,
+        action="programs.requirement.removed",
+        target=requirement.program,
+        data={"kind": requirement.kind, "code": requirement.code},
+    )
+    requirement.delete()

@@ -8,4 +8,5 @@ urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/edit/", views.edit, name="edit"),
+    path("<str:code>/requirements/", views.requirements, name="requirements"),
 ]

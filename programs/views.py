@@ -19,7 +19,7 @@ from core.permissions import require, roles_of
 from cycles.models import Cycle
 from cycles.selectors import current_cycle, current_iteration
 from programs import selectors, services
-from programs.forms import DirectoryFilterForm, ProgramForm, QuotaForm
+from programs.forms import DirectoryFilterForm, ProgramForm, QuotaForm, RequirementForm
 from programs.models import Program, Quota
 
 
@@ -213,3 +213,50 @@ def _save_program(
             positions=qf.cleaned_data["positions"],
             reverts_to=targets.get(pk=target_id) if target_id else None,
         )
+
+
+@login_required
+def requirements(request: HttpRequest, code: str) -> HttpResponse:
+    """What the program requires in an application: director, administrator, PGME office."""
+    cycle = _cycle_or_404()
+    program = selectors.program_by_code(cycle, code)
+    if program is None:
+        raise Http404(_("No program has this code."))
+    require(request.user, "program.edit", program)
+    form = RequirementForm(request.POST or None)
+    if request.method == "POST":
+        remove_id = request.POST.get("remove", "")
+        try:
+            if remove_id:
+                row = program.requirements.filter(pk=remove_id if remove_id.isdigit() else 0)
+                if row.first() is None:
+                    raise Http404(_("No such requirement."))
+                services.requirement_remove(actor=request.user, requirement=row.first())
+                messages.success(request, _("The requirement was removed."))
+                return redirect("programs:requirements", code=program.code)
+            if form.is_valid():
+                data = form.cleaned_data
+                services.requirement_add(
+                    actor=request.user,
+                    program=program,
+                    what=data["what"],
+                    required=data["required"],
+                    count=data["count"],
+                    language=data["language"],
+                )
+                messages.success(request, _("The requirement was added."))
+                return redirect("programs:requirements", code=program.code)
+            messages.error(request, _("Please correct the errors below; nothing was saved."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    rows = selectors.requirements_of(program)
+    return render(
+        request,
+        "programs/requirements.html",
+        {
+            "program": program,
+            "form": form,
+            "rows": [(row, selectors.requirement_label(row)) for row in rows],
+            "is_default": not rows or rows[0].pk is None,
+        },
+    )

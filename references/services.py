@@ -34,6 +34,8 @@ from core.errors import DomainError
 from cycles.deadlines import require_window
 from cycles.models import Cycle, Iteration, MilestoneKind
 from cycles.selectors import has_passed, iteration_of
+from documents.models import DocumentType
+from documents.uploads import clean_upload
 from programs.models import Discipline
 from references import questions as q
 from references.models import (
@@ -46,9 +48,40 @@ from references.models import (
     StructuredForm,
 )
 from references.selectors import hash_token, link_expired
-from references.uploads import clean_pdf
 
 _ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def clean_letter(uploaded_file: Any) -> bytes:
+    """A referee's PDF, checked and cleaned by the documents pipeline
+    (:func:`documents.uploads.clean_upload`: sniffing, encrypted and malformed PDFs refused,
+    active content and metadata removed, virus scan), under the references' own size cap."""
+    from django.template.defaultfilters import filesizeformat
+
+    limit = int(settings.REFERENCE_MAX_UPLOAD_BYTES)
+    size = getattr(uploaded_file, "size", None)
+    if size is None and hasattr(uploaded_file, "read"):
+        size = len(uploaded_file.read(limit + 1))
+    if size is not None and size > limit:
+        raise DomainError(
+            _("The file is larger than %(limit)s. Send a smaller PDF (scan at a lower resolution).")
+            % {"limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    try:
+        clean = clean_upload(
+            upload=uploaded_file,
+            filename=str(getattr(uploaded_file, "name", "") or "letter.pdf"),
+            doc_type=DocumentType.SUPPLEMENTARY,  # any PDF-only type: a PDF is required
+        )
+    except DomainError as exc:
+        if exc.code in ("type", "mislabelled"):
+            raise DomainError(
+                _("This file is not a PDF. Save or export the letter as PDF and send it again."),
+                code="not_pdf",
+            ) from None
+        raise
+    return clean.content
 
 
 def _new_reference_id() -> str:
@@ -378,7 +411,7 @@ def reference_submit_letter(*, request: ReferenceRequest, token: str, uploaded_f
     request = _lock_for_referee(request, token)
     if request.kind != ReferenceKind.NARRATIVE:
         raise DomainError(_("This reference is a form to fill in online."), code="kind")
-    data = clean_pdf(uploaded_file)
+    data = clean_letter(uploaded_file)
     now = timezone.now()
     content = _store(request, data)
     content.submitted_at = now
@@ -478,7 +511,7 @@ def reference_placeholder_create(
             _("Enter the match identifier of the applicant the letter is for."),
             code="matching_id",
         )
-    data = clean_pdf(uploaded_file)
+    data = clean_letter(uploaded_file)
     now = timezone.now()
     request = ReferenceRequest.objects.create(
         reference_id=_new_reference_id(),

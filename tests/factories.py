@@ -159,3 +159,12 @@ def make_staff(
 
 def make_match_admin() -> User:
     return make_staff(role=Role.MATCH_ADMINISTRATOR)
+
+
+def require_nothing(program: Program) -> Program:
+    """Give ``program`` one optional requirement only (instead of the default list), so an
+    application to it can be submitted without documents."""
+    from programs.models import ProgramRequirement
+
+    ProgramRequirement.objects.create(program=program, kind="letter", code="", required=False)
+    return program

@@ -32,7 +32,7 @@ def _register(client):
 
 
 def test_a_new_user_registers_accepts_the_contract_and_applies(as_user, cycle, iteration):
-    program = factories.make_program(cycle=cycle, iteration=iteration)
+    program = factories.require_nothing(factories.make_program(cycle=cycle, iteration=iteration))
     user = factories.make_user()
     client = as_user(user)
     # program selection must be open: move the calendar back to it
@@ -93,6 +93,7 @@ def test_citizenship_other_gets_a_clear_refusal_and_no_profile(as_user, cycle):
 def test_applications_after_the_deadline_are_marked_late(as_user, cycle, iteration, program):
     from cycles.services import calendar_shift_to_phase
 
+    factories.require_nothing(program)
     calendar_shift_to_phase(actor=None, iteration=iteration, phase=MilestoneKind.INTERVIEWS_START)
     applicant = factories.make_applicant(cycle=cycle)
     client = as_user(applicant.user)
@@ -107,6 +108,7 @@ def test_an_application_can_be_withdrawn_only_before_file_review(
 ):
     from cycles.services import calendar_shift_to_phase
 
+    factories.require_nothing(program)
     calendar_shift_to_phase(actor=None, iteration=iteration, phase=MilestoneKind.PROGRAM_SELECTION)
     applicant = factories.make_applicant(cycle=cycle)
     client = as_user(applicant.user)

@@ -1,4 +1,5 @@
-"""clean_pdf: refuses what is not a readable, unencrypted PDF; strips what could run or leak."""
+"""clean_letter (the documents pipeline for referees' PDFs): refuses what is not a readable,
+unencrypted PDF; strips what could run or leak."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import pikepdf
 import pytest
 
 from core.errors import DomainError
+from references.services import clean_letter
 from references.tests.conftest import make_pdf, upload
-from references.uploads import clean_pdf
 
 
 def _with_active_content() -> bytes:
@@ -29,7 +30,7 @@ def _with_active_content() -> bytes:
 
 
 def test_active_content_and_metadata_are_removed():
-    cleaned = clean_pdf(upload(_with_active_content()))
+    cleaned = clean_letter(upload(_with_active_content()))
     with pikepdf.open(io.BytesIO(cleaned)) as pdf:
         for key in ("/OpenAction", "/AA", "/Metadata"):
             assert key not in pdf.Root
@@ -42,7 +43,7 @@ def test_active_content_and_metadata_are_removed():
 
 
 def test_a_plain_pdf_keeps_its_pages():
-    with pikepdf.open(io.BytesIO(clean_pdf(upload()))) as pdf:
+    with pikepdf.open(io.BytesIO(clean_letter(upload()))) as pdf:
         assert len(pdf.pages) == 1
 
 
@@ -58,16 +59,16 @@ def test_a_plain_pdf_keeps_its_pages():
 )
 def test_bad_files_are_refused(data, code):
     with pytest.raises(DomainError) as error:
-        clean_pdf(upload(data))
+        clean_letter(upload(data))
     assert error.value.code == code
 
 
 def test_a_pdf_renamed_is_still_sniffed(settings):
-    assert clean_pdf(upload(make_pdf(), name="letter.docx")).startswith(b"%PDF")
+    assert clean_letter(upload(make_pdf(), name="letter.docx")).startswith(b"%PDF")
 
 
 def test_the_size_cap(settings):
     settings.REFERENCE_MAX_UPLOAD_BYTES = 50
     with pytest.raises(DomainError) as error:
-        clean_pdf(upload())
+        clean_letter(upload())
     assert error.value.code == "too_large"
