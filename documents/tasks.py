@@ -42,3 +42,29 @@ def send_document_received(document_id: int) -> None:
     """Tell the applicant, in their language, that a school, a third party or the translation
     service sent a document to their file."""
     _send(document_id, "received")
+
+
+@db_task()
+def send_reference_translation_delivered(translation_id: int) -> None:
+    """Tell the applicant, in their language, that the translation of a reference arrived (its
+    state only: the applicant never reads a reference or its translation)."""
+    from documents.models import TranslationRequest
+
+    request = TranslationRequest.objects.select_related("reference__applicant__user").get(
+        pk=translation_id
+    )
+    reference = request.reference
+    user = reference.applicant.user
+    with translation.override(user.language or "en"):
+        domain = Site.objects.get_current().domain
+        context = {
+            "translation": request,
+            "reference": reference,
+            "recipient": reference.applicant,
+            "url": f"https://{domain}{reverse('references:mine')}",
+        }
+        subject = " ".join(
+            render_to_string("documents/email/reference_translation_subject.txt", context).split()
+        )
+        body = render_to_string("documents/email/reference_translation.txt", context)
+    send_mail(subject, body, None, [user.email])
