@@ -302,6 +302,41 @@ def translation_deliver(  # type: ignore[no-untyped-def]
 # --- Translations of references (program staff, the administrator) -----------------------------
 
 
+class ReferenceTranslationOut(Schema):
+    id: int
+    reference_id: str
+    from_language: str
+    to_language: str
+    state: str
+    state_label: str
+    requested_at: dt.datetime
+    due_at: dt.datetime
+    delivered_at: dt.datetime | None
+    fee_cents: int
+
+
+@router.get("/reference-translations/mine", response=list[ReferenceTranslationOut])
+def my_reference_translations(request: HttpRequest) -> list[ReferenceTranslationOut]:
+    """The signed-in applicant's translation requests of references: their state only, never
+    the translation (the applicant never reads a reference)."""
+    require(request.user, "applicant.act")
+    return [
+        ReferenceTranslationOut(
+            id=t.pk,
+            reference_id=t.reference.reference_id,
+            from_language=t.from_language,
+            to_language=t.to_language,
+            state=t.state,
+            state_label=str(t.get_state_display()),
+            requested_at=t.requested_at,
+            due_at=t.due_at,
+            delivered_at=t.delivered_at,
+            fee_cents=t.fee_cents,
+        )
+        for t in selectors.reference_translations_of(roles_of(request.user).applicant_id)
+    ]
+
+
 @router.get("/reference-translations/{translation_id}/file")
 def reference_translation_file(request: HttpRequest, translation_id: int) -> HttpResponse:
     """A delivered translation of a reference (application/pdf): where the reference's content

@@ -179,3 +179,12 @@ def reference_translations(reference: Any) -> list[TranslationRequest]:
     """The translation requests of a reference (their state; the file is behind
     ``reference.read_content``)."""
     return list(TranslationRequest.objects.filter(reference=reference).order_by("requested_at"))
+
+
+def reference_translations_of(applicant_id: int | None) -> QuerySet[TranslationRequest]:
+    """An applicant's translation requests of references (states only; one query)."""
+    return (
+        TranslationRequest.objects.filter(reference__applicant_id=applicant_id)
+        .select_related("reference")
+        .order_by("requested_at", "id")
+    )

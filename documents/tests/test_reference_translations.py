@@ -193,6 +193,12 @@ def test_request_take_deliver_then_staff_read_it_and_the_applicant_never_does(
         ).content.decode()
     )
     assert me.get(API).status_code == 401
+    # The applicant's API: the state, nothing of the text nor a link to it.
+    states = me.get("/en/api/documents/reference-translations/mine")
+    assert [(t["reference_id"], t["state"]) for t in states.json()] == [
+        (letter.reference_id, "delivered")
+    ]
+    assert "file" not in states.content.decode()
 
 
 def test_the_translation_goes_wherever_the_reference_is_assigned(
@@ -366,3 +372,27 @@ def test_the_references_page_offers_a_translation_for_received_references(
 ):
     page = as_user(applicant.user).get(reverse("references:mine")).content.decode()
     assert reverse("documents:reference_translate", args=[letter.reference_id]) in page
+
+
+def test_the_applicant_api_lists_only_their_own_and_needs_a_session(
+    as_user, applicant, other_applicant, director, letter, translation_fee
+):
+    reference_translation_request(applicant=applicant, reference=letter, to_language="fr")
+    url = "/en/api/documents/reference-translations/mine"
+    assert len(as_user(applicant.user).get(url).json()) == 1
+    assert as_user(other_applicant.user).get(url).json() == []
+    assert as_user(director).get(url).status_code == 403
+    assert Client().get(url).status_code == 401
+
+
+def test_the_delivery_e_mail_is_in_the_applicant_language(
+    applicant, letter, translation_fee, translator, django_capture_on_commit_callbacks
+):
+    applicant.user.language = "fr"
+    applicant.user.save(update_fields=["language"])
+    request = reference_translation_request(applicant=applicant, reference=letter, to_language="fr")
+    mail.outbox.clear()
+    _take_and_deliver(Client(), request, translator[1], django_capture_on_commit_callbacks)
+    [message] = mail.outbox
+    assert "La traduction de la référence" in message.subject
+    assert "Mes références" in message.body
