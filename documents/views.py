@@ -3,6 +3,8 @@ translations, personal letters), the file download, and the administrator's proc
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -422,7 +424,7 @@ def reference_translate(request: HttpRequest, reference_id: str) -> HttpResponse
         {
             "reference": reference,
             "translations": selectors.reference_translations(reference),
-            "fee": f"{fee / 100:.2f}" if fee is not None else None,
+            "fee": Decimal(fee) / 100 if fee is not None else None,
             "cutoff": format_toronto(cutoff) if cutoff else "",
             "deadline": format_toronto(deadline) if deadline else "",
             "is_open": cutoff is not None and timezone.now() < cutoff,

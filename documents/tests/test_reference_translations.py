@@ -396,3 +396,30 @@ def test_the_delivery_e_mail_is_in_the_applicant_language(
     [message] = mail.outbox
     assert "La traduction de la référence" in message.subject
     assert "Mes références" in message.body
+
+
+def test_an_applicant_who_is_also_staff_of_the_program_is_still_refused(
+    as_user,
+    applicant,
+    program,
+    letter,
+    translation_fee,
+    translator,
+    django_capture_on_commit_callbacks,
+):
+    from accounts.models import Role, RoleAssignment
+
+    refs.reference_assign(
+        applicant=applicant, request=letter, application=apply(applicant, program)
+    )
+    RoleAssignment.objects.create(user=applicant.user, role=Role.PROGRAM_DIRECTOR, program=program)
+    request = reference_translation_request(applicant=applicant, reference=letter, to_language="fr")
+    _take_and_deliver(Client(), request, translator[1], django_capture_on_commit_callbacks)
+    client = as_user(applicant.user)
+    assert (
+        client.get(reverse("documents:reference_translation_file", args=[request.pk])).status_code
+        == 403
+    )
+    assert (
+        client.get(f"/en/api/documents/reference-translations/{request.pk}/file").status_code == 403
+    )
