@@ -303,3 +303,30 @@ def _letter_view(user: Any, letter: Any) -> bool:
         letter.program_id in roles.programs_with(*STAFF)
         or _program_school_id(letter.program) in roles.school_ids
     )
+
+
+# --- documents: translations of references ---
+
+
+def translator_may_read_reference(organisation: Any, translation: Any) -> bool:
+    """The original of a reference (letter or answers) to translate: only the translator
+    organisation that took that translation request, until it delivers. Not a ``@rule``: the
+    caller is an API organisation (``request.auth``), never a user, and no user — the applicant
+    least of all — gets a reference's content through it."""
+    from integrations.models import OrganisationKind
+
+    return bool(
+        organisation is not None
+        and getattr(organisation, "active", False)
+        and organisation.kind == OrganisationKind.TRANSLATOR
+        and translation is not None
+        and translation.reference_id is not None
+        and translation.translator_id == organisation.pk
+        and translation.state != "delivered"
+    )
+
+
+def require_translator_for_reference(organisation: Any, translation: Any) -> None:
+    """Raise ``PermissionDenied`` (HTTP 403) unless ``translator_may_read_reference``."""
+    if not translator_may_read_reference(organisation, translation):
+        raise PermissionDenied("reference.translate")

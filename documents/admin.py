@@ -63,8 +63,17 @@ class StatusVerificationAdmin(ReadOnly):
 
 @admin.register(TranslationRequest)
 class TranslationRequestAdmin(ReadOnly):
-    list_display = ["document", "from_language", "to_language", "state", "due_at", "translator"]
+    list_display = [
+        "document",
+        "reference",
+        "from_language",
+        "to_language",
+        "state",
+        "due_at",
+        "translator",
+    ]
     list_filter = ["state"]
+    exclude = ["file"]  # a translated reference: read only behind reference.read_content
 
 
 admin.site.register(DocumentAssignment, ReadOnly)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
@@ -20,7 +20,7 @@ from ninja.responses import Status
 
 from applicants.models import ApplicantProfile
 from core.errors import DomainError
-from core.permissions import require, roles_of
+from core.permissions import require, require_translator_for_reference, roles_of
 from cycles.selectors import current_cycle
 from documents import selectors, services
 from documents.models import Document, TranslationRequest
@@ -194,16 +194,20 @@ class TranslationOut(Schema):
     to_language: str
     due_at: dt.datetime
     document_type: str
+    reference_kind: str | None = None
 
 
 def _translation_out(request: TranslationRequest) -> TranslationOut:
+    """What a translator sees of a request: never the applicant's name nor, for a reference,
+    its content (that is behind ``original``, once taken)."""
     return TranslationOut(
         id=request.pk,
         state=request.state,
         from_language=request.from_language,
         to_language=request.to_language,
         due_at=request.due_at,
-        document_type=request.document.type,
+        document_type=request.document.type if request.document_id else "reference",
+        reference_kind=request.reference.kind if request.reference_id else None,
     )
 
 
@@ -212,7 +216,7 @@ TRANSLATOR = OrganisationToken(OrganisationKind.TRANSLATOR)
 
 def _translation_for(request: HttpRequest, request_id: int) -> TranslationRequest:
     translation = get_object_or_404(
-        TranslationRequest.objects.select_related("document"), pk=request_id
+        TranslationRequest.objects.select_related("document", "reference"), pk=request_id
     )
     if translation.translator_id not in (None, request.auth.pk):  # type: ignore[attr-defined]
         raise HttpError(404, "No such open translation request.")
@@ -229,9 +233,20 @@ def translations(request: HttpRequest) -> list[TranslationOut]:
 
 
 @router.get("/third-party/translations/{request_id}/original", auth=TRANSLATOR)
-def translation_original(request: HttpRequest, request_id: int) -> FileResponse:
-    """The file to translate (attachment)."""
+def translation_original(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The file to translate (attachment). For a reference (letter PDF, or a PDF of the answers
+    of a form), only the translator that took the request: take it first."""
     translation = _translation_for(request, request_id)
+    if translation.reference_id is not None:
+        require_translator_for_reference(request.auth, translation)
+        content, extension = selectors.reference_original(translation)
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="original-{translation.pk}.{extension}"'
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store, private"
+        return response
     document = translation.document
     response = FileResponse(
         document.file.open("rb"),
@@ -282,3 +297,66 @@ def translation_deliver(  # type: ignore[no-untyped-def]
     except DomainError as error:
         return Status(400, ErrorOut(detail=error.message, code=error.code))
     return Status(200, _translation_out(translation))
+
+
+# --- Translations of references (program staff, the administrator) -----------------------------
+
+
+class ReferenceTranslationOut(Schema):
+    id: int
+    reference_id: str
+    from_language: str
+    to_language: str
+    state: str
+    state_label: str
+    requested_at: dt.datetime
+    due_at: dt.datetime
+    delivered_at: dt.datetime | None
+    fee_cents: int
+
+
+@router.get("/reference-translations/mine", response=list[ReferenceTranslationOut])
+def my_reference_translations(request: HttpRequest) -> list[ReferenceTranslationOut]:
+    """The signed-in applicant's translation requests of references: their state only, never
+    the translation (the applicant never reads a reference)."""
+    require(request.user, "applicant.act")
+    return [
+        ReferenceTranslationOut(
+            id=t.pk,
+            reference_id=t.reference.reference_id,
+            from_language=t.from_language,
+            to_language=t.to_language,
+            state=t.state,
+            state_label=str(t.get_state_display()),
+            requested_at=t.requested_at,
+            due_at=t.due_at,
+            delivered_at=t.delivered_at,
+            fee_cents=t.fee_cents,
+        )
+        for t in selectors.reference_translations_of(roles_of(request.user).applicant_id)
+    ]
+
+
+@router.get("/reference-translations/{translation_id}/file")
+def reference_translation_file(request: HttpRequest, translation_id: int) -> HttpResponse:
+    """A delivered translation of a reference (application/pdf): where the reference's content
+    is readable (``reference.read_content``) — never the applicant."""
+    from references.services import reference_content_opened
+
+    translation = get_object_or_404(
+        TranslationRequest.objects.select_related("reference"),
+        pk=translation_id,
+        reference__isnull=False,
+    )
+    require(request.user, "reference.read_content", translation.reference)
+    if not translation.file:
+        raise HttpError(404, "This translation has not been delivered yet.")
+    reference_content_opened(actor=request.user, request=translation.reference)
+    with translation.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{translation.reference.reference_id}-{translation.to_language}.pdf"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    return response

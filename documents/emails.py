@@ -7,7 +7,7 @@ from django.contrib.sites.models import Site
 from django.urls import reverse
 from django.utils import translation
 
-from documents.models import Document, DocumentStatusChange
+from documents.models import Document, DocumentStatusChange, TranslationRequest
 from notifications.services import notify
 
 
@@ -45,3 +45,31 @@ def queue_document_received(document: Document) -> None:
     """Tell the applicant, in their language, that a school, a third party or the translation
     service sent a document to their file."""
     _queue(document, "received")
+
+
+def queue_reference_translation_delivered(request: TranslationRequest) -> None:
+    """Tell the applicant, in their language, that the translation of a reference arrived (its
+    state only: the applicant never reads a reference or its translation)."""
+    request = TranslationRequest.objects.select_related("reference__applicant__user").get(
+        pk=request.pk
+    )
+    reference = request.reference
+    assert reference is not None
+    user = reference.applicant.user
+    language = user.language or "en"
+    with translation.override(language):
+        url = f"https://{Site.objects.get_current().domain}{reverse('references:mine')}"
+    notify(
+        kind="document.reference_translation",
+        to_user=user,
+        language=language,
+        dedupe_key=f"document.reference_translation:{request.pk}",
+        subject_template="documents/email/reference_translation_subject.txt",
+        body_template="documents/email/reference_translation.txt",
+        context={
+            "translation": request,
+            "reference": reference,
+            "recipient": reference.applicant,
+            "url": url,
+        },
+    )

@@ -304,21 +304,46 @@ class TranslationState(models.TextChoices):
 
 class TranslationRequest(models.Model):
     """A translation (EN↔FR) through the platform's service: charged when requested, never
-    cancelled, guaranteed back by ``due_at`` (the application deadline). The translation is the
-    document ``translation``, created as "requested" and filled in by the translator."""
+    cancelled, guaranteed back by ``due_at`` (the application deadline).
+
+    It targets exactly one of ``document`` (the MSPR: the translation is the document
+    ``translation``, created as "requested" and filled in by the translator) or ``reference``
+    (a received reference: the translation is ``file``, part of the reference's content, read
+    only behind ``reference.read_content`` — never by the applicant)."""
 
     document = models.ForeignKey(
         Document,
         verbose_name=_("document to translate"),
         on_delete=models.PROTECT,
         related_name="translation_requests",
+        null=True,
+        blank=True,
+    )
+    reference = models.ForeignKey(
+        "references.ReferenceRequest",
+        verbose_name=_("reference to translate"),
+        on_delete=models.PROTECT,
+        related_name="translation_requests",
+        null=True,
+        blank=True,
     )
     translation = models.OneToOneField(
         Document,
         verbose_name=_("translation"),
         on_delete=models.PROTECT,
         related_name="translation_request",
+        null=True,
+        blank=True,
     )
+    file = models.FileField(
+        _("translated reference"),
+        storage=get_private_storage,
+        upload_to="reference-translations/",
+        blank=True,
+        max_length=300,
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
     from_language = models.CharField(_("from"), max_length=2, choices=Language.choices)
     to_language = models.CharField(_("to"), max_length=2, choices=Language.choices)
     state = models.CharField(_("state"), max_length=12, choices=TranslationState.choices)
@@ -350,5 +375,21 @@ class TranslationRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["document", "to_language"], name="one_translation_request_per_language"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["reference", "to_language"],
+                condition=models.Q(reference__isnull=False),
+                name="one_reference_translation_per_language",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(document__isnull=False, reference__isnull=True)
+                    | models.Q(document__isnull=True, reference__isnull=False)
+                ),
+                name="translation_of_a_document_or_a_reference",
+            ),
         ]
+
+    @property
+    def is_reference(self) -> bool:
+        return self.reference_id is not None

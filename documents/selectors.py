@@ -4,8 +4,10 @@ a fixed number of queries."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from applicants.models import ApplicantProfile
@@ -110,7 +112,7 @@ def documents_to_process() -> QuerySet[Document]:
 
 def open_translations(translator_id: int | None = None) -> QuerySet[TranslationRequest]:
     qs = TranslationRequest.objects.exclude(state=TranslationState.DELIVERED).select_related(
-        "document__applicant", "translation"
+        "document__applicant", "translation", "reference"
     )
     if translator_id is not None:
         qs = qs.filter(Q(translator__isnull=True) | Q(translator_id=translator_id))
@@ -133,3 +135,56 @@ def assigned_letter(application: Application) -> PersonalLetter | None:
         program_id=application.program_id,
         assigned_at__isnull=False,
     ).first()
+
+
+# --- Translations of references ---------------------------------------------------------------
+
+
+def reference_original(translation: TranslationRequest) -> tuple[bytes, str]:
+    """The reference to translate as (PDF bytes, extension): the referee's letter, or a PDF
+    rendering of a form's answers in the language they were given. Call only after
+    ``core.permissions.require_translator_for_reference``."""
+    from django.core.files.storage import storages
+    from django.template.loader import render_to_string
+    from django.utils import translation as i18n
+    from weasyprint import HTML
+
+    from references import questions as q
+    from references.selectors import content_of
+
+    reference = translation.reference
+    content = content_of(reference)
+    if content is None:  # pragma: no cover - a request needs a received reference
+        raise Http404("No content")
+    if content.file_name:
+        with storages["private"].open(content.file_name, "rb") as handle:
+            return handle.read(), "pdf"
+    with i18n.override(translation.from_language):
+        answers = [
+            {
+                "label": q.label(question),
+                "type": question["type"],
+                "value": (content.answers or {}).get(question["key"]),
+            }
+            for question in (content.questions or [])
+        ]
+        html = render_to_string(
+            "documents/reference_answers_pdf.html",
+            {"reference": reference, "content": content, "answers": answers},
+        )
+    return HTML(string=html).write_pdf(), "pdf"
+
+
+def reference_translations(reference: Any) -> list[TranslationRequest]:
+    """The translation requests of a reference (their state; the file is behind
+    ``reference.read_content``)."""
+    return list(TranslationRequest.objects.filter(reference=reference).order_by("requested_at"))
+
+
+def reference_translations_of(applicant_id: int | None) -> QuerySet[TranslationRequest]:
+    """An applicant's translation requests of references (states only; one query)."""
+    return (
+        TranslationRequest.objects.filter(reference__applicant_id=applicant_id)
+        .select_related("reference")
+        .order_by("requested_at", "id")
+    )

@@ -785,6 +785,10 @@ def translation_deliver(
     document becomes "received"."""
     request = _translator_request(organisation, request)
     clean = clean_upload(upload=upload, filename=filename, doc_type=DocumentType.MSPR)
+    if request.reference_id is not None:
+        return _reference_translation_deliver(
+            organisation=organisation, request=request, clean=clean
+        )
     document = _lock(request.translation)
     _store(document, clean, uploaded_by=None)
     document.organisation = organisation
@@ -845,3 +849,141 @@ def outside_translation_upload(
     translation.save()
     _history_and_audit(translation, actor=applicant.user)
     return translation
+
+
+# --- Translations of references ---------------------------------------------------------------
+# The applicant never reads a reference (``reference.read_content``): they may only ask the
+# platform's service to translate it, and see the state of the request, never the text.
+
+
+def translation_fee_cents(cycle: Cycle) -> int | None:
+    """The translation fee of the cycle (shown before the applicant confirms), None if unset."""
+    from fees.models import AdministrativeFee
+
+    fee = AdministrativeFee.objects.filter(schedule__cycle=cycle, code=TRANSLATION_FEE_CODE).first()
+    return fee.amount_cents if fee else None
+
+
+def _own_reference(applicant: ApplicantProfile, reference: Any) -> Any:
+    from references.models import ReferenceRequest
+
+    if reference.applicant_id != applicant.pk:
+        raise DomainError(_("This reference is not yours."), code="forbidden")
+    return (
+        ReferenceRequest.objects.select_for_update(of=("self",))
+        .select_related("cycle")
+        .get(pk=reference.pk)
+    )
+
+
+@transaction.atomic
+def reference_translation_request(
+    *, applicant: ApplicantProfile, reference: Any, to_language: str
+) -> TranslationRequest:
+    """Ask the platform's service to translate a received reference into ``to_language``. Same
+    fee, lead time and due date as the MSPR; charged now, never cancelled."""
+    from fees.services import fees_charge_administrative
+    from references.models import ReferenceContent, ReferenceState
+
+    reference = _own_reference(applicant, reference)
+    if to_language not in Language.values:
+        raise DomainError(
+            _("Choose the language of the translation: English or French."), code="language"
+        )
+    if (
+        reference.state != ReferenceState.RECEIVED
+        or not ReferenceContent.objects.filter(request=reference).exists()
+    ):
+        raise DomainError(
+            _("This reference has not arrived yet: request its translation once it is received."),
+            code="not_received",
+        )
+    if TranslationRequest.objects.filter(reference=reference, to_language=to_language).exists():
+        raise DomainError(
+            _("A translation of this reference into this language was already requested."),
+            code="already",
+        )
+    iteration = _iteration(reference.cycle)
+    cutoff = translation_cutoff(iteration)
+    deadline = milestone_at(iteration, MilestoneKind.APPLICATION_DEADLINE)
+    if cutoff is None or deadline is None:
+        raise DomainError(_("This cycle has no calendar yet."), code="no_calendar")
+    if timezone.now() >= cutoff:
+        raise DomainError(
+            _(
+                "Translation requests closed on %(when)s (Toronto time): a request made later "
+                "could not be guaranteed back before file review. References are translated "
+                "only by the platform's service, so this reference stays in its language."
+            )
+            % {"when": format_toronto(cutoff)},
+            code="closed",
+        )
+    entry = fees_charge_administrative(
+        actor=applicant.user, applicant=applicant, cycle=reference.cycle, code=TRANSLATION_FEE_CODE
+    )
+    request = TranslationRequest.objects.create(
+        reference=reference,
+        from_language=_other(to_language),
+        to_language=to_language,
+        state=TranslationState.REQUESTED,
+        due_at=deadline,
+        fee_cents=entry.amount_cents,
+        ledger_entry=entry,
+    )
+    audit(
+        actor=applicant.user,
+        action="documents.reference_translation.requested",
+        target=request,
+        data={
+            "reference": reference.reference_id,
+            "fee_cents": entry.amount_cents,
+            "due_at": deadline.isoformat(),
+        },
+    )
+    return request
+
+
+def reference_outside_translation_upload(
+    *, applicant: ApplicantProfile, reference: Any, upload: Any, filename: str
+) -> None:
+    """Always refused: an outside translation would need the reference's content, which the
+    applicant never reads. Nothing is stored."""
+    raise DomainError(
+        _(
+            "A reference cannot take an outside translation: you never see what your referee "
+            "wrote, so only the platform's translation service can translate it. Request a "
+            "translation instead."
+        ),
+        code="not_translatable",
+    )
+
+
+def _reference_translation_deliver(
+    *, organisation: Organisation, request: TranslationRequest, clean: CleanFile
+) -> TranslationRequest:
+    """Store the translated reference with the reference's content (never a document of the
+    applicant); the applicant is told it arrived, not what it says."""
+    if request.translator_id != organisation.pk:
+        raise DomainError(
+            _("Take the request before delivering its translation."), code="not_started"
+        )
+    request.file.save(
+        f"{request.reference_id}/{uuid.uuid4().hex}.{clean.extension}",
+        ContentFile(clean.content),
+        save=False,
+    )
+    request.sha256 = clean.sha256
+    request.size = clean.size
+    request.state = TranslationState.DELIVERED
+    request.delivered_at = timezone.now()
+    request.save(update_fields=["file", "sha256", "size", "state", "delivered_at"])
+    from documents.emails import queue_reference_translation_delivered
+
+    queue_reference_translation_delivered(request)
+    audit(
+        actor=None,
+        action="documents.reference_translation.delivered",
+        target=request,
+        data={"organisation": organisation.pk, "late": request.delivered_at > request.due_at},
+    )
+    return request

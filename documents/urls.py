@@ -16,6 +16,21 @@ urlpatterns = [
         views.outside_translation,
         name="outside_translation",
     ),
+    path(
+        "references/<str:reference_id>/translate/",
+        views.reference_translate,
+        name="reference_translate",
+    ),
+    path(
+        "references/<str:reference_id>/outside-translation/",
+        views.reference_outside_translation,
+        name="reference_outside_translation",
+    ),
+    path(
+        "reference-translations/<int:translation_id>/file/",
+        views.reference_translation_file,
+        name="reference_translation_file",
+    ),
     path("letters/program/<int:program_id>/", views.letter_edit, name="letter_edit"),
     path("letters/<int:letter_id>/assign/", views.letter_assign, name="letter_assign"),
     path("letters/<int:letter_id>/", views.letter_view, name="letter_view"),

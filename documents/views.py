@@ -3,6 +3,8 @@ translations, personal letters), the file download, and the administrator's proc
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -371,3 +373,105 @@ def status_reject(request: HttpRequest, verification_id: int) -> HttpResponse:
         _("Proof rejected; the applicant was told by e-mail."),
     )
     return redirect("documents:queue")
+
+
+# --- Translations of references ---------------------------------------------------------------
+# The applicant sees the state of a reference's translation, never its text.
+
+
+def _own_reference(request: HttpRequest, reference_id: str):  # type: ignore[no-untyped-def]
+    from references.models import ReferenceRequest
+
+    me = _me(request)
+    reference = get_object_or_404(
+        ReferenceRequest.objects.select_related("cycle"), reference_id=reference_id.upper()
+    )
+    if reference.applicant_id != me.pk:
+        raise Http404
+    require(request.user, "reference.manage", reference)
+    return me, reference
+
+
+@login_required
+def reference_translate(request: HttpRequest, reference_id: str) -> HttpResponse:
+    """Confirm a translation of a received reference (the fee is shown first), then request it."""
+    me, reference = _own_reference(request, reference_id)
+    if request.method == "POST":
+        language = str(request.POST.get("to_language") or "")
+        try:
+            services.reference_translation_request(
+                applicant=me, reference=reference, to_language=language
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("documents:reference_translate", reference.reference_id)
+        messages.success(
+            request,
+            _(
+                "Translation requested; the fee was added to your account. It will be back "
+                "before file review opens and goes with the reference to your programs."
+            ),
+        )
+        return redirect("references:mine")
+    iteration = iteration_of(reference.cycle)
+    cutoff = services.translation_cutoff(iteration) if iteration else None
+    deadline = milestone_at(iteration, MilestoneKind.APPLICATION_DEADLINE) if iteration else None
+    fee = services.translation_fee_cents(reference.cycle)
+    target = "en" if reference.referee_language == "fr" else "fr"
+    return render(
+        request,
+        "documents/reference_translate.html",
+        {
+            "reference": reference,
+            "translations": selectors.reference_translations(reference),
+            "fee": Decimal(fee) / 100 if fee is not None else None,
+            "cutoff": format_toronto(cutoff) if cutoff else "",
+            "deadline": format_toronto(deadline) if deadline else "",
+            "is_open": cutoff is not None and timezone.now() < cutoff,
+            "target": target,
+            "both_languages": me.application_languages == "both",
+        },
+    )
+
+
+@login_required
+@require_POST
+def reference_outside_translation(request: HttpRequest, reference_id: str) -> HttpResponse:
+    """Refused, with the reason: the applicant never reads a reference."""
+    me, reference = _own_reference(request, reference_id)
+    file = request.FILES.get("file")
+    try:
+        services.reference_outside_translation_upload(
+            applicant=me, reference=reference, upload=file, filename=getattr(file, "name", "")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("documents:reference_translate", reference.reference_id)
+
+
+@login_required
+def reference_translation_file(request: HttpRequest, translation_id: int) -> HttpResponse:
+    """The translated reference: where the reference's content is readable
+    (``reference.read_content``) — never the applicant."""
+    from documents.models import TranslationRequest
+    from references.services import reference_content_opened
+
+    translation = get_object_or_404(
+        TranslationRequest.objects.select_related("reference"),
+        pk=translation_id,
+        reference__isnull=False,
+    )
+    require(request.user, "reference.read_content", translation.reference)
+    if not translation.file:
+        raise Http404(_("This translation has not been delivered yet."))
+    reference_content_opened(actor=request.user, request=translation.reference)
+    response = FileResponse(
+        translation.file.open("rb"),
+        as_attachment=True,
+        filename=f"{translation.reference.reference_id}-{translation.to_language}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -38,7 +38,8 @@ def requests_of(applicant: ApplicantProfile, cycle: Cycle) -> list[ReferenceRequ
             Prefetch(
                 "assignments",
                 queryset=ReferenceAssignment.objects.select_related("application__program"),
-            )
+            ),
+            "translation_requests",  # their state only (documents.TranslationRequest)
         )
         .order_by("created_at", "id")
     )
@@ -150,9 +151,9 @@ def references_for_program(program: Program) -> list[ProgramRow]:
         .prefetch_related(
             Prefetch(
                 "reference_assignments",
-                queryset=ReferenceAssignment.objects.select_related("request__discipline").exclude(
-                    request__state=ReferenceState.WITHDRAWN
-                ),
+                queryset=ReferenceAssignment.objects.select_related("request__discipline")
+                .exclude(request__state=ReferenceState.WITHDRAWN)
+                .prefetch_related("request__translation_requests"),
             )
         )
         .order_by("applicant__last_name", "applicant__first_name")
