@@ -123,6 +123,26 @@ def can_apply(applicant: ApplicantProfile, program: Any, *, iteration: Any = Non
             eligible_citizen,
         )
     )
+    if eligible_citizen:
+        from documents.selectors import citizenship_verified
+
+        if citizenship_verified(applicant):
+            reasons.append(
+                Reason("status_verified", _("Your citizenship or legal status is verified."), True)
+            )
+        else:
+            reasons.append(
+                Reason(
+                    "status_verified",
+                    _(
+                        "Your citizenship or legal status is not verified yet: upload a proof "
+                        "under My documents, or wait for the MCC to share it. Programs see "
+                        "whether it is verified."
+                    ),
+                    True,
+                    warning=True,
+                )
+            )
 
     provinces = eligible_provinces_of(applicant, cycle)
     quotas = [

@@ -207,6 +207,8 @@ class AssembledApplication:
     medical_school: str
     graduation_year: int
     citizenship: str
+    #: "verified" mark: the status shared by the MCC or a proof the administrator verified
+    citizenship_verified: bool
     mcc_id: str
     status: str
     submitted_at: Any
@@ -237,7 +239,7 @@ def assemble_application(application: Application, *, viewer: Any) -> AssembledA
     from applicants.models import FileEntry, SectionWaiver
     from applicants.sections import SECTIONS, display_value
     from core.permissions import can
-    from documents.selectors import assigned_letter, assignments_of
+    from documents.selectors import assigned_letter, assignments_of, citizenship_verified
     from references.models import ReferenceAssignment, ReferenceState
 
     application = Application.objects.select_related("applicant", "program__school", "quota").get(
@@ -324,6 +326,7 @@ def assemble_application(application: Application, *, viewer: Any) -> AssembledA
         medical_school=applicant.medical_school_name,
         graduation_year=applicant.graduation_year,
         citizenship=str(applicant.get_citizenship_display()),
+        citizenship_verified=citizenship_verified(applicant),
         mcc_id=applicant.mcc_id or "",
         status=str(application.get_status_display()),
         submitted_at=application.submitted_at,

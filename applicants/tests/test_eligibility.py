@@ -188,3 +188,25 @@ def test_an_img_without_mcc_id_is_warned_early(cycle, program):
     verdict = can_apply(img, program)
     mcc = next(r for r in verdict.reasons if r.code == "mcc_id")
     assert verdict.allowed and mcc.warning and "MCC ID" in mcc.message
+
+
+def test_the_verdict_says_whether_the_status_is_verified(cycle, program, applicant):
+    """Not verified: a warning that says how (never a block: the MCC may share it later)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from documents.services import status_share_from_mcc
+    from integrations.models import Organisation, OrganisationKind
+
+    before = {r.code: r for r in can_apply(applicant, program).reasons}
+    assert before["status_verified"].warning and "not verified" in before["status_verified"].message
+    assert can_apply(applicant, program).allowed
+    mcc = Organisation.objects.create(name="MCC", kind=OrganisationKind.MCC)
+    status_share_from_mcc(
+        organisation=mcc,
+        applicant=applicant,
+        valid_until=(timezone.now() + dt.timedelta(days=700)).date(),
+    )
+    after = {r.code: r for r in can_apply(applicant, program).reasons}
+    assert not after["status_verified"].warning and after["status_verified"].ok

@@ -183,3 +183,25 @@ def test_the_reader_page_is_flat_in_documents_and_entries(as_user, world, submit
         )
     assert "Clinic 2" in client.get(url).content.decode()
     assert _queries(client, url) == before
+
+
+def test_the_program_sees_whether_the_citizenship_is_verified(as_user, world, submitted):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from documents.services import status_share_from_mcc
+    from integrations.models import Organisation, OrganisationKind
+
+    assert not assemble_application(submitted, viewer=world.director).citizenship_verified
+    page = as_user(world.director).get(f"/en/applications/read/{submitted.pk}/").content.decode()
+    assert "not verified yet" in page
+    mcc = Organisation.objects.create(name="MCC", kind=OrganisationKind.MCC)
+    status_share_from_mcc(
+        organisation=mcc,
+        applicant=world.applicant,
+        valid_until=(timezone.now() + dt.timedelta(days=700)).date(),
+    )
+    assert assemble_application(submitted, viewer=world.director).citizenship_verified
+    page = as_user(world.director).get(f"/en/applications/read/{submitted.pk}/").content.decode()
+    assert "✓ verified" in page
