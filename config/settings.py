@@ -279,5 +279,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "pikepdf": {"level": "WARNING"},  # it announces its C++ log bridge at INFO on import
+        "fontTools": {"level": "WARNING"},  # WeasyPrint's font subsetting logs every glyph at INFO
     },
 }
