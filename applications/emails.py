@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.sites.models import Site
-from django.urls import reverse
-from django.utils import translation
-
 from applications.models import Application, ApplicationNote
-from notifications.services import notify
+from notifications.services import absolute_url, notify
 
 
 def _queue_for_directors(
@@ -21,12 +17,10 @@ def _queue_for_directors(
     directors = RoleAssignment.objects.filter(
         role=Role.PROGRAM_DIRECTOR, program_id=application.program_id, user__is_active=True
     ).select_related("user")
-    domain = Site.objects.get_current().domain
     for assignment in directors:
         user = assignment.user
         language = user.language or "en"
-        with translation.override(language):
-            url = f"https://{domain}{reverse('applications:read', args=[application.pk])}"
+        url = absolute_url("applications:read", language=language, args=(application.pk,))
         notify(
             kind=f"applications.{template}",
             to_user=user,

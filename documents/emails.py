@@ -3,12 +3,8 @@ service's transaction, in the applicant's language. One e-mail per status change
 
 from __future__ import annotations
 
-from django.contrib.sites.models import Site
-from django.urls import reverse
-from django.utils import translation
-
 from documents.models import Document, DocumentStatusChange, TranslationRequest
-from notifications.services import notify
+from notifications.services import absolute_url, notify
 
 
 def _queue(document: Document, template: str) -> None:
@@ -23,8 +19,7 @@ def _queue(document: Document, template: str) -> None:
         .values_list("pk", flat=True)
         .first()
     )
-    with translation.override(language):
-        url = f"https://{Site.objects.get_current().domain}{reverse('documents:mine')}"
+    url = absolute_url("documents:mine", language=language)
     notify(
         kind=f"document.{template}",
         to_user=user,
@@ -57,8 +52,7 @@ def queue_reference_translation_delivered(request: TranslationRequest) -> None:
     assert reference is not None
     user = reference.applicant.user
     language = user.language or "en"
-    with translation.override(language):
-        url = f"https://{Site.objects.get_current().domain}{reverse('references:mine')}"
+    url = absolute_url("references:mine", language=language)
     notify(
         kind="document.reference_translation",
         to_user=user,

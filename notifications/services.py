@@ -56,6 +56,15 @@ def _enqueue(notification_id: int) -> None:
     deliver(notification_id)
 
 
+def absolute_url(viewname: str, *, language: str, args: tuple[Any, ...] = ()) -> str:
+    """The full address of a page, under /en/ or /fr/ as ``language`` says, for an e-mail."""
+    from django.contrib.sites.models import Site
+    from django.urls import reverse
+
+    with translation.override(language):
+        return f"https://{Site.objects.get_current().domain}{reverse(viewname, args=args)}"
+
+
 def notify(
     *,
     kind: str,

@@ -3,19 +3,14 @@ inside the service's transaction, in the recipient's language."""
 
 from __future__ import annotations
 
-from django.contrib.sites.models import Site
-from django.urls import reverse
-from django.utils import translation
-
 from applicants.models import ApplicantProfile, Couple
-from notifications.services import notify
+from notifications.services import absolute_url, notify
 
 
 def _queue(recipient: ApplicantProfile, couple: Couple, template: str) -> None:
     user = recipient.user
     language = user.language or "en"
-    with translation.override(language):
-        url = f"https://{Site.objects.get_current().domain}{reverse('ranking:couple')}"
+    url = absolute_url("ranking:couple", language=language)
     notify(
         kind=f"ranking.{template}",
         to_user=user,

@@ -10,17 +10,11 @@ SHA-256 (docs/notifications.md).
 
 from __future__ import annotations
 
-from django.contrib.sites.models import Site
-from django.urls import reverse
 from django.utils import translation
 
 from cycles.deadlines import format_toronto
-from notifications.services import notify
+from notifications.services import absolute_url, notify
 from references.models import ReferenceRequest
-
-
-def _site() -> str:
-    return f"https://{Site.objects.get_current().domain}"
 
 
 def _templates(name: str) -> dict[str, str]:
@@ -42,8 +36,8 @@ def queue_reference_request(request: ReferenceRequest, token: str) -> None:
     if not request.referee_email:
         return
     language = request.referee_language
+    url = absolute_url("references:referee", language=language, args=(token,))
     with translation.override(language):
-        url = _site() + reverse("references:referee", args=[token])
         expires = format_toronto(request.token_expires_at) if request.token_expires_at else ""
     notify(
         kind="reference.request",
@@ -69,7 +63,7 @@ def queue_receipt_to_applicant(request: ReferenceRequest) -> None:
     user = request.applicant.user
     with translation.override(user.language or "en"):
         received = format_toronto(request.received_at) if request.received_at else ""
-        url = _site() + reverse("references:mine")
+    url = absolute_url("references:mine", language=user.language or "en")
     notify(
         kind="reference.receipt",
         to_user=user,
