@@ -22,7 +22,7 @@ demo: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo --if-empty
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py demo_logins
+	$(BIN)/python manage.py demo_logins --base-url http://$(HOST):$(PORT)
 	@HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) sh scripts/serve.sh
 
 serve: venv
