@@ -263,7 +263,7 @@ def _applicant_file_entry(user: Any, entry: Any) -> bool:
 def _document_view(user: Any, document: Any) -> bool:
     """A document's file: its applicant; the match administrator; staff of a program (director,
     administrator, file reviewer) or the PGME office of a school the document was assigned to
-    through an application."""
+    through an application, once that application is submitted (as for references)."""
     roles = roles_of(user)
     if roles.match_admin or roles.applicant_id == document.applicant_id:
         return True
@@ -272,10 +272,13 @@ def _document_view(user: Any, document: Any) -> bool:
         return False
     from django.db.models import Q
 
+    from applications.models import ApplicationStatus
     from documents.models import DocumentAssignment
 
     return (
-        DocumentAssignment.objects.filter(document_id=document.pk)
+        DocumentAssignment.objects.filter(
+            document_id=document.pk, application__status=ApplicationStatus.SUBMITTED
+        )
         .filter(
             Q(application__program_id__in=programs)
             | Q(application__program__school_id__in=roles.school_ids)

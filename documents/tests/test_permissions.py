@@ -53,6 +53,25 @@ def test_document_view(people, applicant, mspr, program):
     )
 
 
+def test_a_program_sees_a_document_only_once_the_application_is_submitted(
+    people, applicant, mspr, program
+):
+    """Assigned to an application still being prepared: the program does not see it yet."""
+    from applications.models import ApplicationStatus
+
+    application = apply(applicant, program, status=ApplicationStatus.SELECTED)
+    document_assign(applicant=applicant, document=mspr, application=application)
+    _check(people, "document.view", mspr, {"owner", "admin"})
+    application.status = ApplicationStatus.SUBMITTED
+    application.save(update_fields=["status"])
+    _check(
+        people,
+        "document.view",
+        mspr,
+        {"owner", "admin", "director", "reviewer", "program_admin", "pgme"},
+    )
+
+
 def test_document_process(people):
     _check(people, "document.process", None, {"admin"})
 
