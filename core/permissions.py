@@ -295,17 +295,25 @@ def _document_process(user: Any, obj: Any) -> bool:
 
 @rule("letter.view")
 def _letter_view(user: Any, letter: Any) -> bool:
-    """A personal letter: its applicant; the administrator; once assigned, the staff of its
-    program and the program's school's PGME office."""
+    """A personal letter: its applicant; the administrator; once assigned and the application
+    to its program submitted, the staff of that program and its school's PGME office."""
     roles = roles_of(user)
     if roles.match_admin or roles.applicant_id == letter.applicant_id:
         return True
     if letter.assigned_at is None:
         return False
-    return (
+    if not (
         letter.program_id in roles.programs_with(*STAFF)
         or _program_school_id(letter.program) in roles.school_ids
-    )
+    ):
+        return False
+    from applications.models import Application, ApplicationStatus
+
+    return Application.objects.filter(
+        applicant_id=letter.applicant_id,
+        program_id=letter.program_id,
+        status=ApplicationStatus.SUBMITTED,
+    ).exists()
 
 
 # --- documents: translations of references ---

@@ -87,3 +87,22 @@ def test_letter_view(people, applicant, program):
         letter,
         {"owner", "admin", "director", "reviewer", "program_admin", "pgme"},
     )
+
+
+def test_a_program_reads_a_personal_letter_once_the_application_is_submitted(
+    people, applicant, program
+):
+    from applications.models import ApplicationStatus
+
+    application = apply(applicant, program, status=ApplicationStatus.SELECTED)
+    letter = personal_letter_save(applicant=applicant, program=program, text="Hi", language="en")
+    letter = personal_letter_assign(applicant=applicant, letter=letter)
+    _check(people, "letter.view", letter, {"owner", "admin"})
+    application.status = ApplicationStatus.SUBMITTED
+    application.save(update_fields=["status"])
+    _check(
+        people,
+        "letter.view",
+        letter,
+        {"owner", "admin", "director", "reviewer", "program_admin", "pgme"},
+    )
