@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applicants.models import ApplicantProfile
-from applications.models import Application
+from applications.models import Application, ApplicationStatus
 from core.errors import DomainError
 from core.permissions import require, roles_of
 from cycles.deadlines import format_toronto
@@ -284,11 +284,14 @@ def letter_view(request: HttpRequest, letter_id: int) -> HttpResponse:
 @login_required
 def application_file(request: HttpRequest, application_id: int) -> HttpResponse:
     """The documents and the personal letter an applicant assigned to an application, with
-    their late marks: the program's staff (and its school's PGME office, the administrator)."""
+    their late marks: the program's staff (and its school's PGME office, the administrator),
+    once the application is submitted."""
     application = get_object_or_404(
         Application.objects.select_related("applicant", "program__school"), pk=application_id
     )
     require(request.user, "program.view_applications", application.program)
+    if application.status != ApplicationStatus.SUBMITTED:  # as the reader: submitted only
+        raise Http404(_("This application has not been submitted."))
     return render(
         request,
         "documents/application_file.html",

@@ -206,6 +206,15 @@ def test_the_program_sees_the_documents_and_letter_assigned_to_an_application(
     assert as_user(None).get(url).status_code == 302
 
 
+def test_the_program_does_not_see_an_application_still_being_prepared(
+    as_user, applicant, mspr, program, director
+):
+    application = apply(applicant, program, status="selected")
+    document_assign(applicant=applicant, document=mspr, application=application)
+    url = reverse("documents:application_file", args=[application.pk])
+    assert as_user(director).get(url).status_code == 404
+
+
 def _documents(applicant, cycle, n):  # type: ignore[no-untyped-def]
     from documents.services import document_upload
 
