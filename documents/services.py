@@ -675,6 +675,17 @@ def _other(language: str) -> str:
 
 
 @transaction.atomic
+def _translation_window(cycle: Cycle) -> tuple[dt.datetime, dt.datetime]:
+    """When translation requests close, and when translations are due (the application
+    deadline), for ``cycle``'s iteration; refused if its calendar is not set."""
+    iteration = _iteration(cycle)
+    cutoff = translation_cutoff(iteration)
+    deadline = milestone_at(iteration, MilestoneKind.APPLICATION_DEADLINE)
+    if cutoff is None or deadline is None:
+        raise DomainError(_("This cycle has no calendar yet."), code="no_calendar")
+    return cutoff, deadline
+
+
 def translation_request(*, applicant: ApplicantProfile, document: Document) -> TranslationRequest:
     """Ask the platform's service to translate a document into the other language. The fee is
     charged to the applicant's account now; a request cannot be cancelled."""
@@ -698,11 +709,7 @@ def translation_request(*, applicant: ApplicantProfile, document: Document) -> T
         raise DomainError(
             _("A translation of this document was already requested."), code="already"
         )
-    iteration = _iteration(document.cycle)
-    cutoff = translation_cutoff(iteration)
-    deadline = milestone_at(iteration, MilestoneKind.APPLICATION_DEADLINE)
-    if cutoff is None or deadline is None:
-        raise DomainError(_("This cycle has no calendar yet."), code="no_calendar")
+    cutoff, deadline = _translation_window(document.cycle)
     if timezone.now() >= cutoff:
         raise DomainError(
             _(
@@ -903,11 +910,7 @@ def reference_translation_request(
             _("A translation of this reference into this language was already requested."),
             code="already",
         )
-    iteration = _iteration(reference.cycle)
-    cutoff = translation_cutoff(iteration)
-    deadline = milestone_at(iteration, MilestoneKind.APPLICATION_DEADLINE)
-    if cutoff is None or deadline is None:
-        raise DomainError(_("This cycle has no calendar yet."), code="no_calendar")
+    cutoff, deadline = _translation_window(reference.cycle)
     if timezone.now() >= cutoff:
         raise DomainError(
             _(
