@@ -17,9 +17,9 @@ from applications.selectors import required_missing
 from core.audit import audit
 from core.choices import Stream
 from core.errors import DomainError
-from cycles.deadlines import require_window
+from cycles.deadlines import require_iteration, require_window
 from cycles.models import Cycle, MilestoneKind
-from cycles.selectors import has_passed, iteration_of
+from cycles.selectors import has_passed
 from fees.services import fees_charge_applications
 from programs.models import Program
 
@@ -32,18 +32,11 @@ def _require_participating(applicant: ApplicantProfile, cycle: Cycle) -> None:
         )
 
 
-def _iteration(cycle: Cycle):  # type: ignore[no-untyped-def]
-    iteration = iteration_of(cycle)
-    if iteration is None:
-        raise DomainError(_("This cycle has no calendar yet."), code="no_calendar")
-    return iteration
-
-
 @transaction.atomic
 def application_select(*, applicant: ApplicantProfile, program: Program) -> Application:
     """Choose ``program``: the quota of the applicant's stream (or a competitive one)."""
     cycle = program.cycle
-    iteration = _iteration(cycle)
+    iteration = require_iteration(cycle)
     require_window(
         iteration,
         opens=MilestoneKind.PROGRAM_SELECTION,
@@ -90,7 +83,7 @@ def application_remove(*, applicant: ApplicantProfile, application: Application)
 def applications_submit(*, applicant: ApplicantProfile, cycle: Cycle) -> list[Application]:
     """Submit every chosen program and charge the fee. After the application deadline the
     applications are still accepted until ranking opens, marked late."""
-    iteration = _iteration(cycle)
+    iteration = require_iteration(cycle)
     require_window(
         iteration,
         opens=MilestoneKind.PROGRAM_SELECTION,
@@ -157,7 +150,7 @@ def application_withdraw(*, applicant: ApplicantProfile, application: Applicatio
     if application.applicant_id != applicant.pk:
         raise DomainError(_("This application is not yours."), code="forbidden")
     require_window(
-        _iteration(application.program.cycle),
+        require_iteration(application.program.cycle),
         opens=None,
         closes=MilestoneKind.APPLICATION_DEADLINE,
         what=_("Withdrawing an application"),
@@ -296,7 +289,7 @@ def application_note_add(
             _("Notes can be sent only with a submitted application."), code="not_submitted"
         )
     require_window(
-        _iteration(application.program.cycle),
+        require_iteration(application.program.cycle),
         opens=MilestoneKind.APPLICATION_DEADLINE,
         closes=MilestoneKind.PROGRAM_ROL_DEADLINE,
         what=_("Sending a note to a program"),

@@ -8,13 +8,24 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from cycles.models import Iteration, MilestoneKind
+from cycles.models import Cycle, Iteration, MilestoneKind
 from cycles.selectors import TORONTO, milestone_at
 
 
 def format_toronto(moment: dt.datetime) -> str:
     """A date and time in Toronto time, in the active language's format."""
     return formats.date_format(moment.astimezone(TORONTO), "DATETIME_FORMAT")
+
+
+def require_iteration(cycle: Cycle) -> Iteration:
+    """The cycle's (first) iteration, whose calendar the deadlines are read from; refused with
+    a translated message while the cycle has none."""
+    from cycles.selectors import iteration_of
+
+    iteration = iteration_of(cycle)
+    if iteration is None:
+        raise DomainError(_("This cycle has no calendar yet."), code="no_calendar")
+    return iteration
 
 
 def require_window(

@@ -17,9 +17,9 @@ from applicants.models import ApplicantProfile
 from applications.models import Application, ApplicationStatus
 from core.audit import audit
 from core.errors import DomainError
-from cycles.deadlines import format_toronto, require_window
+from cycles.deadlines import format_toronto, require_iteration, require_window
 from cycles.models import Cycle, Iteration, MilestoneKind
-from cycles.selectors import has_passed, iteration_of, milestone_at
+from cycles.selectors import has_passed, milestone_at
 from documents.models import (
     Document,
     DocumentAssignment,
@@ -64,13 +64,6 @@ TRANSLATABLE = frozenset({DocumentType.MSPR})
 
 
 # --- Helpers ----------------------------------------------------------------------------------
-
-
-def _iteration(cycle: Cycle) -> Iteration:
-    iteration = iteration_of(cycle)
-    if iteration is None:
-        raise DomainError(_("This cycle has no calendar yet."), code="no_calendar")
-    return iteration
 
 
 def _set_status(
@@ -485,7 +478,7 @@ def document_assign(
     document = _own(applicant, document)
     application = _application(applicant, application)
     cycle = application.program.cycle
-    iteration = _iteration(cycle)
+    iteration = require_iteration(cycle)
     require_window(
         iteration,
         opens=MilestoneKind.PROGRAM_SELECTION,
@@ -557,7 +550,7 @@ def document_unassign(*, applicant: ApplicantProfile, assignment: DocumentAssign
     ).get(pk=assignment.pk)
     _own(applicant, assignment.document)
     require_window(
-        _iteration(assignment.application.program.cycle),
+        require_iteration(assignment.application.program.cycle),
         opens=None,
         closes=MilestoneKind.APPLICATION_DEADLINE,
         what=_("Unassigning documents"),
@@ -590,7 +583,7 @@ def personal_letter_save(
         )
     language = _language(language)
     require_window(
-        _iteration(program.cycle),
+        require_iteration(program.cycle),
         opens=None,
         closes=MilestoneKind.RANKING_OPENS,
         what=_("Writing personal letters"),
@@ -636,7 +629,7 @@ def personal_letter_assign(
         raise DomainError(_("This letter is not yours."), code="forbidden")
     if letter.locked:
         return letter
-    iteration = _iteration(letter.program.cycle)
+    iteration = require_iteration(letter.program.cycle)
     require_window(
         iteration,
         opens=MilestoneKind.PROGRAM_SELECTION,
@@ -674,11 +667,10 @@ def _other(language: str) -> str:
     return Language.FR if language == Language.EN else Language.EN
 
 
-@transaction.atomic
 def _translation_window(cycle: Cycle) -> tuple[dt.datetime, dt.datetime]:
     """When translation requests close, and when translations are due (the application
     deadline), for ``cycle``'s iteration; refused if its calendar is not set."""
-    iteration = _iteration(cycle)
+    iteration = require_iteration(cycle)
     cutoff = translation_cutoff(iteration)
     deadline = milestone_at(iteration, MilestoneKind.APPLICATION_DEADLINE)
     if cutoff is None or deadline is None:
@@ -686,6 +678,7 @@ def _translation_window(cycle: Cycle) -> tuple[dt.datetime, dt.datetime]:
     return cutoff, deadline
 
 
+@transaction.atomic
 def translation_request(*, applicant: ApplicantProfile, document: Document) -> TranslationRequest:
     """Ask the platform's service to translate a document into the other language. The fee is
     charged to the applicant's account now; a request cannot be cancelled."""
@@ -827,7 +820,7 @@ def outside_translation_upload(
             code="not_translatable",
         )
     require_window(
-        _iteration(document.cycle),
+        require_iteration(document.cycle),
         opens=None,
         closes=MilestoneKind.APPLICATION_DEADLINE,
         what=_("Uploading a translation"),

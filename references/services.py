@@ -31,9 +31,9 @@ from applicants.selectors import participation_active
 from applications.models import Application, ApplicationStatus
 from core.audit import audit
 from core.errors import DomainError
-from cycles.deadlines import require_window
-from cycles.models import Cycle, Iteration, MilestoneKind
-from cycles.selectors import has_passed, iteration_of
+from cycles.deadlines import require_iteration, require_window
+from cycles.models import Cycle, MilestoneKind
+from cycles.selectors import has_passed
 from documents.models import DocumentType
 from documents.uploads import clean_upload
 from programs.models import Discipline
@@ -91,16 +91,9 @@ def _new_reference_id() -> str:
             return candidate
 
 
-def _iteration(cycle: Cycle) -> Iteration:
-    iteration = iteration_of(cycle)
-    if iteration is None:
-        raise DomainError(_("This cycle has no calendar yet."), code="no_calendar")
-    return iteration
-
-
 def _requests_window(cycle: Cycle, what: str) -> None:
     require_window(
-        _iteration(cycle),
+        require_iteration(cycle),
         opens=MilestoneKind.OPENING,
         closes=MilestoneKind.RANKING_OPENS,
         what=what,
@@ -356,7 +349,7 @@ def referee_closed_reason(request: ReferenceRequest) -> str | None:
 
 def _submit_window(request: ReferenceRequest) -> None:
     require_window(
-        _iteration(request.cycle),
+        require_iteration(request.cycle),
         opens=None,
         closes=MilestoneKind.RANKING_OPENS,
         what=_("Submitting a reference"),
@@ -391,7 +384,7 @@ def _mark_received(request: ReferenceRequest, now: dt.datetime) -> None:
     request.state = ReferenceState.RECEIVED
     request.received_at = now
     request.received_late = has_passed(
-        _iteration(request.cycle), MilestoneKind.APPLICATION_DEADLINE, now
+        require_iteration(request.cycle), MilestoneKind.APPLICATION_DEADLINE, now
     )
     # Single use: the state closes the link (its hash is kept so that it shows a clear page).
     request.save(update_fields=["state", "received_at", "received_late"])
@@ -595,7 +588,7 @@ def reference_assign(
         raise DomainError(_("This request was withdrawn."), code="withdrawn")
     if application.program.cycle_id != request.cycle_id:
         raise DomainError(_("This application belongs to another match cycle."), code="cycle")
-    iteration = _iteration(request.cycle)
+    iteration = require_iteration(request.cycle)
     require_window(
         iteration,
         opens=MilestoneKind.PROGRAM_SELECTION,
@@ -623,7 +616,7 @@ def reference_unassign(*, applicant: ApplicantProfile, assignment: ReferenceAssi
     request = assignment.request
     _require_owner(applicant, request)
     require_window(
-        _iteration(request.cycle),
+        require_iteration(request.cycle),
         opens=None,
         closes=MilestoneKind.APPLICATION_DEADLINE,
         what=_("Unassigning a reference"),
