@@ -32,8 +32,8 @@ def participation_of(applicant: ApplicantProfile, cycle: Cycle) -> Participation
     )
 
 
-def participation_active(applicant: ApplicantProfile, cycle: Cycle) -> bool:
-    """Contract accepted and not withdrawn."""
+def participation_active(applicant: ApplicantProfile, cycle: Cycle | int) -> bool:
+    """Contract accepted and not withdrawn (``cycle``: the cycle or its id)."""
     return Participation.objects.filter(
         applicant=applicant, cycle=cycle, withdrawn_at__isnull=True
     ).exists()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.models import ApplicantProfile, Couple, CoupleStatus
+from applicants.selectors import participation_active
 from core.audit import audit
 from core.errors import DomainError
 from cycles.deadlines import require_window
@@ -53,13 +54,13 @@ def couple_invite(
     cycle_id = iteration.cycle_id
     # Lock the inviter's profile so two invitations sent at once cannot both pass the checks.
     inviter = ApplicantProfile.objects.select_for_update().get(pk=inviter.pk)
-    if not selectors.participation_active(inviter, cycle_id):
+    if not participation_active(inviter, cycle_id):
         raise DomainError(
             _("You do not take part in this match, so you cannot form a couple."),
             code="not_participating",
         )
     partner = _find_partner(partner_matching_id)
-    if partner is None or not selectors.participation_active(partner, cycle_id):
+    if partner is None or not participation_active(partner, cycle_id):
         raise DomainError(
             _(
                 "No applicant taking part in this match has the match identifier or e-mail "
@@ -131,7 +132,7 @@ def couple_respond(
     if accept:
         for member_id in (couple.inviter_id, couple.partner_id):
             member = ApplicantProfile.objects.get(pk=member_id)
-            if not selectors.participation_active(member, couple.cycle_id):
+            if not participation_active(member, couple.cycle_id):
                 raise DomainError(
                     _("%(name)s no longer takes part in this match.") % {"name": member}
                 )

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applicants.models import ApplicantProfile, Couple, CoupleStatus, Participation
+from applicants.models import ApplicantProfile, Couple, CoupleStatus
 from applications.models import Application, ApplicationStatus
 from cycles.deadlines import format_toronto
 from cycles.models import Cycle, Iteration, MilestoneKind
@@ -26,14 +26,6 @@ QUOTA_RELATED = ("program__school", "program__discipline")
 
 
 # --- Who may rank what ------------------------------------------------------------------------
-
-
-def participation_active(applicant: ApplicantProfile, cycle: Cycle | int) -> bool:
-    """Whether ``applicant`` takes part in ``cycle`` and has not withdrawn."""
-    cycle_id = cycle if isinstance(cycle, int) else cycle.pk
-    return Participation.objects.filter(
-        applicant=applicant, cycle_id=cycle_id, withdrawn_at__isnull=True
-    ).exists()
 
 
 def _submitted_applications() -> Q:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.models import ApplicantProfile, Couple, CoupleStatus
+from applicants.selectors import participation_active
 from core.audit import audit
 from core.errors import DomainError
 from cycles.deadlines import require_window
@@ -61,7 +62,7 @@ def _get_or_create_locked(**owner: Any) -> RankList:
 
 
 def _require_participant(applicant: ApplicantProfile, iteration: Iteration) -> None:
-    if not selectors.participation_active(applicant, iteration.cycle_id):
+    if not participation_active(applicant, iteration.cycle_id):
         raise DomainError(
             _(
                 "%(name)s does not take part in this match (no participation, or withdrawn). "

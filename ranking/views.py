@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applicants.models import ApplicantProfile, Couple
+from applicants.selectors import participation_active
 from core.errors import DomainError
 from core.pdf import pdf_response
 from core.permissions import require, roles_of
@@ -193,7 +194,7 @@ def _pdf(
 
 
 def _applicant_read_only(applicant: ApplicantProfile, iteration: Iteration) -> str | None:
-    if not selectors.participation_active(applicant, iteration.cycle_id):
+    if not participation_active(applicant, iteration.cycle_id):
         return _("You do not take part in this match (or you withdrew): you cannot rank programs.")
     return None
 
