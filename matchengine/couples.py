@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from matchengine.instance import Market
 from matchengine.solver import final_capacities, reversion_order
 
-__all__ = ["Block", "Outcome", "add_couples", "find_blocks", "programs_named"]
+__all__ = ["Block", "Outcome", "add_couples", "find_blocks", "held_ranks", "programs_named"]
 
 #: ("pair", applicant id, program number), ("couple", couple number, option index),
 #: or ("capacity", "", program number) for a program over its final capacity.
@@ -468,6 +468,18 @@ def _drop_with_partner(market: Market, where: dict[str, int], a: str, state: _Re
             where.pop(x, None)
 
 
+def held_ranks(market: Market, where: dict[str, int]) -> tuple[list[list[int]], list[int]]:
+    """Each program's held applicants as sorted ranks, and its final capacity (reversion
+    rule) given what it holds."""
+    prank = market.prank
+    held: list[list[int]] = [[] for _ in market.prog_ids]
+    for a, p in where.items():
+        held[p].append(prank[p][a])
+    for h in held:
+        h.sort()
+    return held, final_capacities(market, list(map(len, held)))
+
+
 def find_blocks(market: Market, where: dict[str, int], limit: int = 1000) -> list[Block]:
     """Validity problems and blocking pairs/couples of ``where``, per the spec's definitions.
 
@@ -478,13 +490,8 @@ def find_blocks(market: Market, where: dict[str, int], limit: int = 1000) -> lis
     """
     m = len(market.prog_ids)
     prank, pidx = market.prank, market.pidx
-    held: list[list[int]] = [[] for _ in range(m)]
-    for a, p in where.items():
-        held[p].append(prank[p][a])
-    for h in held:
-        h.sort()
+    held, final = held_ranks(market, where)
     counts = list(map(len, held))
-    final = final_capacities(market, counts)
     out: list[Block] = []
     for p in range(m):
         if counts[p] > final[p]:

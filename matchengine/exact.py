@@ -469,17 +469,13 @@ def settle(
     relaxation found unsatisfiable proves that no stable matching exists.  If none is, the
     whole formula decides (a stable matching, a proof, or ``unresolved``).
     """
-    from matchengine.solver import final_capacities
+    from matchengine.couples import held_ranks
 
     m = len(market.prog_ids)
-    prank, pranking = market.prank, market.pranking
-    held: list[list[int]] = [[] for _ in range(m)]
-    for a, p in where.items():
-        held[p].append(prank[p][a])
-    final = final_capacities(market, list(map(len, held)))
+    pranking = market.pranking
+    held, final = held_ranks(market, where)
     cutoff = []  # how far down its ranking each program would take an applicant
     for p, h in enumerate(held):
-        h.sort()
         f = final[p]
         cutoff.append(len(pranking[p]) if len(h) < f else (h[f - 1] + 1 if f > 0 else 0))
     near = set(hot)
