@@ -101,6 +101,15 @@ class RoleAssignment(models.Model):
     read_only = models.BooleanField(
         _("read-only access"), default=False, help_text=_("For file reviewers: may read, not note.")
     )
+    streams = models.JSONField(
+        _("quota streams"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "For file reviewers: the streams (CMG, IMG…) whose applications they may read; "
+            "empty means every stream of the program."
+        ),
+    )
 
     class Meta:
         verbose_name = _("role assignment")

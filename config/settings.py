@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "matchruns",
     "integrations",
     "notifications",
+    "review",
+    "interviews",
     "references",
     "documents",
     "allauth",

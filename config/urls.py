@@ -24,6 +24,8 @@ urlpatterns += i18n_patterns(
     path("match/", include("matchruns.urls")),
     path("references/", include("references.urls")),
     path("notifications/", include("notifications.urls")),
+    path("review/", include("review.urls")),
+    path("interviews/", include("interviews.urls")),
     path("api/", include("config.api")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -28,6 +28,8 @@ class Roles:
     program_ids: dict[str, frozenset[int]] = field(default_factory=dict)  # role -> program ids
     school_ids: frozenset[int] = frozenset()  # PGME office
     provinces: frozenset[str] = frozenset()  # provincial assessment body
+    #: file reviewers: program id -> (read-only, streams they may read; empty = every stream)
+    review_scope: dict[int, tuple[bool, frozenset[str]]] = field(default_factory=dict)
 
     def programs_with(self, *roles: str) -> frozenset[int]:
         out: set[int] = set()
@@ -54,9 +56,12 @@ def roles_of(user: Any) -> Roles:
     schools: set[int] = set()
     provinces: set[str] = set()
     admin = bool(user.is_superuser)
-    for role, program_id, school_id, province in RoleAssignment.objects.filter(
+    review_scope: dict[int, tuple[bool, frozenset[str]]] = {}
+    for role, program_id, school_id, province, read_only, streams in RoleAssignment.objects.filter(
         user_id=user.pk
-    ).values_list("role", "program_id", "school_id", "province"):
+    ).values_list("role", "program_id", "school_id", "province", "read_only", "streams"):
+        if role == Role.FILE_REVIEWER and program_id:
+            review_scope[program_id] = (bool(read_only), frozenset(streams or ()))
         if role == Role.MATCH_ADMINISTRATOR:
             admin = True
         elif role == Role.PGME_OFFICE and school_id:
@@ -74,6 +79,7 @@ def roles_of(user: Any) -> Roles:
         program_ids={k: frozenset(v) for k, v in program_ids.items()},
         school_ids=frozenset(schools),
         provinces=frozenset(provinces),
+        review_scope=review_scope,
     )
     user._jumelage_roles = roles
     return roles
@@ -341,3 +347,83 @@ def require_translator_for_reference(organisation: Any, translation: Any) -> Non
     """Raise ``PermissionDenied`` (HTTP 403) unless ``translator_may_read_reference``."""
     if not translator_may_read_reference(organisation, translation):
         raise PermissionDenied("reference.translate")
+
+
+# --- the program's workspace: descriptions, quotas, file review, interviews ---
+# Objects: ``application`` is an ``applications.Application`` (its ``program`` and ``quota``
+# loaded), ``program`` a ``programs.Program``, ``quota`` a ``programs.Quota``.
+
+
+def _reviewer_reads(roles: Roles, application: Any) -> bool:
+    """A file reviewer of the application's program whose stream scope covers its quota."""
+    scope = roles.review_scope.get(application.program_id)
+    if scope is None:
+        return False
+    _read_only, streams = scope
+    return not streams or application.quota.stream in streams
+
+
+@rule("application.review")
+def _application_review(user: Any, application: Any) -> bool:
+    """A submitted application in the program's file review (list, reader, documents, export):
+    the program's director and administrator; its file reviewers for the streams they were
+    given; its school's PGME office; the match administrator. Never before submission."""
+    from applications.models import ApplicationStatus
+
+    if application.status != ApplicationStatus.SUBMITTED:
+        return False
+    roles = roles_of(user)
+    return (
+        roles.match_admin
+        or application.program_id in roles.programs_with(*EDITORS)
+        or _program_school_id(application.program) in roles.school_ids
+        or _reviewer_reads(roles, application)
+    )
+
+
+@rule("review.write")
+def _review_write(user: Any, application: Any) -> bool:
+    """Scores and private notes on an application: the program's director and administrator,
+    and its file reviewers with full access for their streams. Not read-only reviewers, not the
+    PGME office, not the match administrator."""
+    roles = roles_of(user)
+    if application.program_id in roles.programs_with(*EDITORS):
+        return _application_review(user, application)
+    scope = roles.review_scope.get(application.program_id)
+    return scope is not None and not scope[0] and _application_review(user, application)
+
+
+@rule("interview.decide")
+def _interview_decide(user: Any, application: Any) -> bool:
+    """An applicant's interview status (selected, not selected, waitlisted, not this
+    iteration): as ``review.write``."""
+    return _review_write(user, application)
+
+
+@rule("program.manage_review")
+def _program_manage_review(user: Any, program: Any) -> bool:
+    """Reviewers (invite, change, remove), file assignments, scoring criteria, masking rules,
+    interview slots and their release: the program's director and administrator."""
+    return program.pk in roles_of(user).programs_with(*EDITORS)
+
+
+@rule("program.approve")
+def _program_approve(user: Any, program: Any) -> bool:
+    """Approve a submitted description or send it back; set quotas per stream and reversion:
+    the PGME office of the program's school; the match administrator."""
+    roles = roles_of(user)
+    return roles.match_admin or _program_school_id(program) in roles.school_ids
+
+
+@rule("quota.approve_rank_list")
+def _quota_approve_rank_list(user: Any, quota: Any) -> bool:
+    """Approve a quota's rank order list where the school requires it: its PGME office."""
+    return _program_school_id(quota.program) in roles_of(user).school_ids
+
+
+@rule("interview.respond")
+def _interview_respond(user: Any, offer: Any) -> bool:
+    """An interview invitation (pick, swap or decline a slot, download its iCalendar file):
+    only the applicant it was sent to."""
+    applicant_id = roles_of(user).applicant_id
+    return applicant_id is not None and offer.application.applicant_id == applicant_id

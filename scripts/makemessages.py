@@ -22,6 +22,8 @@ APPS = [
     "matchruns",
     "integrations",
     "notifications",
+    "review",
+    "interviews",
     "references",
     "documents",
 ]

@@ -149,10 +149,18 @@ def make_staff(
     program: Program | None = None,
     school: School | None = None,
     province: str = "",
+    read_only: bool = False,
+    streams: list[str] | None = None,
 ) -> User:
     user = make_user()
     RoleAssignment.objects.create(
-        user=user, role=role, program=program, school=school, province=province
+        user=user,
+        role=role,
+        program=program,
+        school=school,
+        province=province,
+        read_only=read_only,
+        streams=streams or [],
     )
     return user
 

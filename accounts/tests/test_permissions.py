@@ -153,3 +153,91 @@ def test_each_reference_rule_allows_and_refuses_the_right_people(world, action, 
         assert can(_user(world, name), action, reference), f"{name} should be allowed {action}"
     for name in refused:
         assert not can(_user(world, name), action, reference), f"{name} must be refused {action}"
+
+
+# --- the program's workspace (descriptions, file review, interviews) ---
+# Objects: a submitted CMG application to the program; reviewers limited by access and stream.
+WORKSPACE_CASES = [
+    (
+        "application.review",
+        "application",
+        ["director", "program_admin", "reviewer", "readonly_reviewer", "cmg_reviewer", "pgme"]
+        + ["admin"],
+        ["img_reviewer", "other_director", "other_pgme", "applicant", "outsider", "aimg"],
+    ),
+    (
+        "review.write",
+        "application",
+        ["director", "program_admin", "reviewer", "cmg_reviewer"],
+        ["readonly_reviewer", "img_reviewer", "pgme", "admin", "other_director", "applicant"],
+    ),
+    (
+        "interview.decide",
+        "application",
+        ["director", "program_admin", "reviewer", "cmg_reviewer"],
+        ["readonly_reviewer", "img_reviewer", "pgme", "admin", "other_director", "applicant"],
+    ),
+    (
+        "program.manage_review",
+        "program",
+        ["director", "program_admin"],
+        ["reviewer", "pgme", "admin", "other_director", "applicant"],
+    ),
+    (
+        "program.approve",
+        "program",
+        ["pgme", "admin"],
+        ["director", "program_admin", "reviewer", "other_pgme", "applicant"],
+    ),
+    (
+        "quota.approve_rank_list",
+        "quota",
+        ["pgme"],
+        ["director", "program_admin", "reviewer", "other_pgme", "admin", "applicant"],
+    ),
+    ("interview.respond", "offer", ["applicant"], ["outsider", "director", "reviewer", "admin"]),
+]
+CASES = CASES + WORKSPACE_CASES  # coverage check only (run below, with their objects)
+
+
+@pytest.mark.parametrize(("action", "target", "allowed", "refused"), WORKSPACE_CASES)
+def test_each_workspace_rule_allows_and_refuses_the_right_people(
+    world, action, target, allowed, refused
+):
+    from django.utils import timezone
+
+    from applications.models import Application
+    from interviews.models import InterviewOffer
+
+    program = world["program"]
+    application = Application.objects.create(
+        applicant=world["applicant"],
+        program=program,
+        quota=world["quota"],
+        status="submitted",
+        submitted_at=timezone.now(),
+    )
+    world["application"] = application
+    world["offer"] = InterviewOffer.objects.create(application=application, status="selected")
+    for name, options in {
+        "readonly_reviewer": {"read_only": True},
+        "cmg_reviewer": {"streams": ["CMG"]},
+        "img_reviewer": {"streams": ["IMG"]},
+    }.items():
+        world[name] = factories.make_staff(role=Role.FILE_REVIEWER, program=program, **options)
+    obj = world[target]
+    for name in allowed:
+        assert can(_user(world, name), action, obj), f"{name} should be allowed {action}"
+    for name in refused:
+        assert not can(_user(world, name), action, obj), f"{name} must be refused {action}"
+
+
+def test_no_workspace_rule_reads_an_unsubmitted_application(world):
+    from applications.models import Application
+
+    application = Application.objects.create(
+        applicant=world["applicant"], program=world["program"], quota=world["quota"]
+    )
+    for action in ("application.review", "review.write", "interview.decide"):
+        for name in ("director", "reviewer", "pgme", "admin"):
+            assert not can(_user(world, name), action, application), (name, action)
