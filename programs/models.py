@@ -28,6 +28,13 @@ class School(BilingualName):
     code = models.CharField(_("code"), max_length=10, unique=True)
     province = models.CharField(_("province"), max_length=2, choices=Province.choices)
     city = models.CharField(_("city"), max_length=100)
+    requires_rank_list_approval = models.BooleanField(
+        _("rank order lists need PGME approval"),
+        default=False,
+        help_text=_(
+            "Programs of this school submit their rank order lists for the PGME office's approval."
+        ),
+    )
 
     class Meta:
         verbose_name = _("school")

@@ -161,8 +161,15 @@ WORKSPACE_CASES = [
     (
         "application.review",
         "application",
-        ["director", "program_admin", "reviewer", "readonly_reviewer", "cmg_reviewer", "pgme"]
-        + ["admin"],
+        [
+            "director",
+            "program_admin",
+            "reviewer",
+            "readonly_reviewer",
+            "cmg_reviewer",
+            "pgme",
+            "admin",
+        ],
         ["img_reviewer", "other_director", "other_pgme", "applicant", "outsider", "aimg"],
     ),
     (
