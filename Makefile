@@ -6,7 +6,7 @@ PORT   ?= 8000
 HOST   ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= config.settings
 
-.PHONY: venv demo serve test test-pg lint typecheck messages check-messages clean
+.PHONY: venv browser demo serve test test-pg lint typecheck messages check-messages clean
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -16,6 +16,10 @@ $(BIN)/.installed: requirements.lock
 	touch $@
 
 venv: $(BIN)/.installed
+
+## make browser: the system Chromium the browser tests drive (Debian's package; needs root).
+browser:
+	@sh scripts/install_browser.sh
 
 ## make demo: create the environment, migrate SQLite, load the demo cycle, serve it.
 demo: venv
@@ -29,10 +33,10 @@ serve: venv
 	@HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) sh scripts/serve.sh
 
 ## make test: the whole test suite (SQLite unless DATABASE_URL says otherwise).
-test: venv
+test: venv browser
 	$(BIN)/python -m pytest -q -n 2 $(PYTEST_ARGS)
 
-test-pg: venv
+test-pg: venv browser
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest -q -n 2 $(PYTEST_ARGS)
 
 lint: venv
