@@ -8,11 +8,10 @@ import pytest
 
 from accounts.models import Role
 from tests import factories
+from tests.browser.conftest import sign_in as _sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-from tests.browser.conftest import sign_in as _sign_in
 
 
 def test_a_director_signs_in_and_reaches_the_workspace(page, cycle, program):
