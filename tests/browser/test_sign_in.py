@@ -13,7 +13,6 @@ from tests.browser.conftest import sign_in as _sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 def test_a_director_signs_in_and_reaches_the_workspace(page, cycle, program):
     user = factories.make_staff(role=Role.PROGRAM_DIRECTOR, program=program)
     user.set_password("a-long-demo-password")
