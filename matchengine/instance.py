@@ -51,26 +51,67 @@ class InstanceError(ValueError):
     """Bad input: the message names the offending entry and the rule it breaks."""
 
 
-def canonical_sha256(instance: dict[str, Any]) -> str:
+def canonical_sha256(instance: dict[str, Any], *, validated: bool = False) -> str:
     """SHA-256 (hex) of ``instance`` in canonical JSON form.
 
     Canonical form: ``json.dumps(instance, sort_keys=True, separators=(",", ":"),
     ensure_ascii=False)`` encoded as UTF-8.  Raises :class:`InstanceError` if the instance
     holds text that UTF-8 cannot encode (a lone surrogate) or a value JSON cannot hold.
+
+    ``validated=True`` says that ``instance`` passes :func:`validate_instance` (or that the
+    hash is thrown away if it does not).  The canonical bytes may then come from ``orjson``
+    when it is installed (an optional accelerator, about ten times faster): for an instance
+    holding only the format's keys, whose values the rules restrict to strings, integers,
+    ``null`` and lists, its output is byte for byte that of ``json.dumps`` above (tested on
+    every Unicode code point and on generated markets).  Anything else takes ``json``.
     """
     pinned = getattr(_pinned, "value", None)
     if pinned is not None and pinned[0] is instance:
         return str(pinned[1])
-    try:
-        text = json.dumps(instance, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        data = text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise InstanceError(
-            "instance: contains text that is not valid Unicode (a lone surrogate)"
-        ) from exc
-    except (TypeError, ValueError) as exc:
-        raise InstanceError(f"instance: cannot be written as JSON ({exc})") from exc
+    data = None
+    if validated and _orjson is not None and _only_format_keys(instance):
+        try:
+            data = _orjson.dumps(instance, option=_orjson.OPT_SORT_KEYS)
+        except TypeError:  # a lone surrogate, an integer beyond 64 bits: json says which
+            data = None
+    if data is None:
+        try:
+            text = json.dumps(instance, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            data = text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InstanceError(
+                "instance: contains text that is not valid Unicode (a lone surrogate)"
+            ) from exc
+        except (TypeError, ValueError) as exc:
+            raise InstanceError(f"instance: cannot be written as JSON ({exc})") from exc
     return hashlib.sha256(data).hexdigest()
+
+
+try:  # optional accelerator for the canonical bytes; the package needs nothing but Python
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - exercised by tests that hide the module
+    _orjson = None  # type: ignore[assignment]
+
+#: Whether validated instances are hashed through orjson (see :func:`canonical_sha256`).
+FAST_HASH = _orjson is not None
+
+_FORMAT_KEYS = frozenset({"format", "programs", "applicants", "couples"})
+_ENTRY_KEYS = (
+    ("programs", frozenset({"id", "capacity", "ranking", "reverts_to"})),
+    ("applicants", frozenset({"id", "ranking"})),
+    ("couples", frozenset({"id", "members", "ranking"})),
+)
+
+
+def _only_format_keys(instance: Any) -> bool:
+    """Whether ``instance`` and its entries hold no key but the format's (so, once valid,
+    no float, boolean or object anywhere a ``json`` and an ``orjson`` text could differ)."""
+    if not isinstance(instance, dict) or not instance.keys() <= _FORMAT_KEYS:
+        return False
+    try:
+        return all(all(map(keys.issuperset, instance.get(name, ()))) for name, keys in _ENTRY_KEYS)
+    except TypeError:  # an entry that is not a mapping
+        return False
 
 
 _pinned = threading.local()

@@ -297,3 +297,62 @@ def test_the_fast_check_and_the_slow_check_always_agree(
     except InstanceError:
         fast_ok = False
     assert slow_ok == fast_ok
+
+
+# ------------------------------------------------------------- the orjson fast path of the hash
+
+
+def _spec_sha(inst: dict[str, Any]) -> str:
+    text = json.dumps(inst, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_the_validated_hash_is_the_spec_formula_on_generated_markets() -> None:
+    from matchengine import generate
+
+    for seed, share in ((1, 0.0), (2, 0.05)):
+        inst = generate(applicants=400, programs=60, couples_share=share, seed=seed)
+        assert canonical_sha256(inst, validated=True) == _spec_sha(inst)
+        assert solve(inst)["instance_sha256"] == _spec_sha(inst)
+
+
+def test_the_validated_hash_is_the_spec_formula_for_every_character() -> None:
+    # Every code point but the surrogates, in ids, in 2,000-character chunks.
+    points = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    for start in range(0, len(points), 2000):
+        name = "".join(map(chr, points[start : start + 2000]))
+        inst = {"programs": [{"id": name, "capacity": 1, "ranking": []}], "applicants": []}
+        assert canonical_sha256(inst, validated=True) == _spec_sha(inst), hex(points[start])
+
+
+@given(
+    extra=st.recursive(
+        st.none() | st.booleans() | st.floats() | st.integers() | st.text(),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+        max_leaves=8,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_unknown_keys_of_any_value_hash_as_the_spec_says(extra: Any) -> None:
+    # Floats (1e+16, NaN), booleans, huge integers, non-ASCII keys: outside the format's keys
+    # the fast path must step aside, and the hash stay the spec's.
+    inst = valid()
+    inst["x-extra"] = extra
+    inst["programs"][0]["x-extra"] = extra
+    try:
+        expected = _spec_sha(inst)
+    except (UnicodeEncodeError, ValueError):
+        with pytest.raises(InstanceError):
+            canonical_sha256(inst, validated=True)
+        return
+    assert canonical_sha256(inst, validated=True) == expected
+
+
+def test_without_orjson_the_hash_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    import matchengine.instance as instance_module
+
+    inst = valid()
+    fast = canonical_sha256(inst, validated=True)
+    monkeypatch.setattr(instance_module, "_orjson", None)
+    assert canonical_sha256(inst, validated=True) == fast == _spec_sha(inst)
+    assert solve(inst)["instance_sha256"] == fast

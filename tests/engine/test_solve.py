@@ -122,6 +122,7 @@ def test_large_instances_are_hashed_in_a_child_process(monkeypatch: pytest.Monke
     import matchengine.solver as solver
 
     monkeypatch.setattr(solver, "FORK_HASH_MIN_APPLICANTS", 1)
+    monkeypatch.setattr(solver, "FAST_HASH", False)  # the fork is the path without orjson
     inst = small()
     result = solve(inst)
     assert result["instance_sha256"] == canonical_sha256(inst)
