@@ -6,7 +6,7 @@ PORT   ?= 8000
 HOST   ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= config.settings
 
-.PHONY: venv browser demo serve test test-pg lint typecheck messages check-messages clean
+.PHONY: venv browser loadtest demo serve test test-pg lint typecheck messages check-messages clean
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -16,6 +16,10 @@ $(BIN)/.installed: requirements.lock
 	touch $@
 
 venv: $(BIN)/.installed
+
+## make loadtest: deadline-day load on loopback (PostgreSQL, gunicorn, locust); bench/README.md.
+loadtest: venv
+	@sh bench/load.sh
 
 ## make browser: the system Chromium the browser tests drive (Debian's package; needs root).
 browser:
