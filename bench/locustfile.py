@@ -19,7 +19,8 @@ import re
 
 from locust import HttpUser, between, task
 
-SESSIONS = json.load(open(os.environ.get("LOAD_SESSIONS", "var/load/sessions.json")))
+with open(os.environ.get("LOAD_SESSIONS", "var/load/sessions.json")) as _fh:
+    SESSIONS = json.load(_fh)
 ENTRY = re.compile(rb'name="entry" value="(\d+)"')
 
 
