@@ -236,9 +236,9 @@ def description_working_copy(program: Program) -> ProgramDescription:
 def missing_sections_sentence(missing: list[tuple[str, str]]) -> str:
     """The sections still empty, e.g. "Selection criteria (French), Training sites (English)"."""
     labels = dict(DESCRIPTION_SECTIONS)
-    names = {"en": _("English"), "fr": _("French")}
     return ", ".join(
-        _("%(section)s (%(language)s)") % {"section": labels[key], "language": names[lang]}
+        (_("%(section)s (English)") if lang == "en" else _("%(section)s (French)"))
+        % {"section": labels[key]}
         for key, lang in missing
     )
 

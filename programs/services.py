@@ -457,18 +457,12 @@ def _account_for(email: str) -> Any:
     return User.objects.filter(email__iexact=email).first()
 
 
-def _refuse_applicant(user: Any, program: Program, *, whom: str) -> None:
+def _takes_part_as_applicant(user: Any, program: Program) -> bool:
     from applicants.models import Participation
 
-    if Participation.objects.filter(applicant__user_id=user.pk, cycle_id=program.cycle_id).exists():
-        raise DomainError(
-            _(
-                "%(whom)s takes part in this cycle's match as an applicant: an applicant may "
-                "not review other applicants' files. Nothing was changed."
-            )
-            % {"whom": whom},
-            code="applicant",
-        )
+    return Participation.objects.filter(
+        applicant__user_id=user.pk, cycle_id=program.cycle_id
+    ).exists()
 
 
 def _new_token(invitation: ReviewerInvitation) -> str:
@@ -541,7 +535,15 @@ def reviewer_invite(
                 % {"email": email},
                 code="already_staff",
             )
-        _refuse_applicant(account, program, whom=email)
+        if _takes_part_as_applicant(account, program):
+            raise DomainError(
+                _(
+                    "%(email)s takes part in this cycle's match as an applicant: an applicant "
+                    "may not review other applicants' files. Nothing was sent."
+                )
+                % {"email": email},
+                code="applicant",
+            )
     invitation = ReviewerInvitation(
         program=program,
         email=email,
@@ -653,7 +655,14 @@ def reviewer_invitation_accept(*, user: Any, token_hash: str) -> ReviewerInvitat
             code="wrong_account",
         )
     program = found.program
-    _refuse_applicant(user, program, whom=_("You"))
+    if _takes_part_as_applicant(user, program):
+        raise DomainError(
+            _(
+                "You take part in this cycle's match as an applicant: an applicant may not "
+                "review other applicants' files. Nothing was changed."
+            ),
+            code="applicant",
+        )
     assignment = (
         RoleAssignment.objects.select_for_update()
         .filter(user=user, role=Role.FILE_REVIEWER, program=program)
