@@ -184,7 +184,9 @@ def _program_view_applications(user: Any, program: Any) -> bool:
 
 @rule("program.edit")
 def _program_edit(user: Any, program: Any) -> bool:
-    """Description, quotas: director and administrator; the school's PGME office."""
+    """Application requirements; reading the quotas and the description's published versions:
+    director and administrator; the school's PGME office. (The description itself:
+    ``program.describe``; quotas and approvals: ``program.approve``.)"""
     roles = roles_of(user)
     return (
         roles.match_admin
@@ -427,3 +429,23 @@ def _interview_respond(user: Any, offer: Any) -> bool:
     only the applicant it was sent to."""
     applicant_id = roles_of(user).applicant_id
     return applicant_id is not None and offer.application.applicant_id == applicant_id
+
+
+# --- programs: description drafts and the PGME office's approvals ---
+
+
+@rule("program.describe")
+def _program_describe(user: Any, program: Any) -> bool:
+    """A program's description draft (edit, submit, withdraw): the program's director and
+    administrator only. The school's PGME office approves or sends it back but never writes
+    the text it approves; the match administrator does not write it either."""
+    return program.pk in roles_of(user).programs_with(*EDITORS)
+
+
+@rule("program.approvals")
+def _program_approvals(user: Any, obj: Any) -> bool:
+    """The PGME office's page of its school's programs (descriptions awaiting approval,
+    quotas): a PGME office; the match administrator (every school). Each program on it is
+    then checked with ``program.approve``."""
+    roles = roles_of(user)
+    return roles.match_admin or bool(roles.school_ids)

@@ -32,10 +32,19 @@ class ProgramOut(Schema):
     quotas: list[QuotaOut]
 
 
+class SectionOut(Schema):
+    key: str
+    text_en: str
+    text_fr: str
+
+
 class ProgramDetailOut(ProgramOut):
     description_en: str
     description_fr: str
     sites: str
+    #: The latest published version (None: the program's text from before versions).
+    description_version: int | None
+    description_sections: list[SectionOut]
 
 
 class ProgramPage(Schema):
@@ -46,15 +55,19 @@ class ProgramPage(Schema):
 
 
 def _out(program: Program, schema: type[ProgramOut] = ProgramOut) -> ProgramOut:
-    extra = (
-        {
+    extra: dict[str, object] = {}
+    if schema is ProgramDetailOut:
+        published = selectors.latest_published(program)
+        extra = {
             "description_en": program.description_en,
             "description_fr": program.description_fr,
             "sites": program.sites,
+            "description_version": published.version if published else None,
+            "description_sections": [
+                SectionOut(key=key, text_en=en, text_fr=fr)
+                for key, _title, en, fr in (published.both_languages() if published else [])
+            ],
         }
-        if schema is ProgramDetailOut
-        else {}
-    )
     return schema(
         code=program.code,
         name_en=program.name_en,
@@ -86,7 +99,8 @@ def program_list(
     language: str = "",
     page: int = 1,
 ) -> ProgramPage:
-    """The program directory of the current cycle, filtered, 25 per page."""
+    """The program directory of the current cycle, filtered, 25 per page. Descriptions are
+    those of the latest published version."""
     cycle = current_cycle()
     if cycle is None:
         raise HttpError(404, "No match cycle is open.")

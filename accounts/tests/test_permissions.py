@@ -95,6 +95,9 @@ COVERED_IN_APPS = {
     "document.view",
     "document.process",
     "letter.view",
+    # programs/tests/test_descriptions.py
+    "program.describe",
+    "program.approvals",
 }
 
 
