@@ -435,7 +435,7 @@ PERSONAS = [
         "program_admin",
         f"program.admin@{DOMAIN}",
         "Program administrator (same program)",
-        "Description (EN/FR), quotas, rank order lists",
+        "Description (EN/FR) and its approval, reviewers, rank order lists",
     ),
     Persona(
         "reviewer",

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Kinds whose body carries a secret (the referee's single-use link): masked on every page and
-# blanked once the e-mail has been handed to the mail server.
-SENSITIVE_KINDS = frozenset({"reference.request"})
+# Kinds whose body carries a secret (the referee's single-use link, a reviewer's invitation):
+# masked on every page and blanked once the e-mail has been handed to the mail server.
+SENSITIVE_KINDS = frozenset({"reference.request", "programs.reviewer_invitation"})
 
 
 class NotificationState(models.TextChoices):
