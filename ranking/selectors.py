@@ -1,7 +1,10 @@
-"""Reads of the ranking domain: lists, what may be ranked, submitted versions, the match snapshot.
+"""Reads of the ranking domain: lists, what may be ranked, submitted versions; for program
+lists, the interviewed applicants, Québec reasons, submissions for PGME approval and history.
 
 The match uses the LAST SUBMITTED VERSION of every list (``RankListVersion`` with the highest
 ``number``), never the draft: entries edited after a submission stay a draft until submitted again.
+A program list that needs its PGME office's approval becomes a version only when approved; a
+``RankListApproval`` awaiting a decision, returned or replaced is never read by the match.
 """
 
 from __future__ import annotations
@@ -616,4 +619,15 @@ def applicants_who_applied_ids(quota: Quota, applicant_ids: list[int]) -> list[i
             status=ApplicationStatus.SUBMITTED,
             withdrawn_at__isnull=True,
         ).values_list("applicant_id", flat=True)
+    )
+
+
+def lists_awaiting_approval(iteration: Iteration) -> QuerySet[RankListApproval]:
+    """Program lists of ``iteration`` submitted for PGME approval and not decided yet. The
+    match never uses them (it reads only versions); the match administrator's pre-run checks
+    can list them so that no school's office forgets one."""
+    return (
+        RankListApproval.objects.filter(rank_list__iteration=iteration, state=ApprovalState.PENDING)
+        .select_related("rank_list__quota__program__school", "submitted_by")
+        .order_by("rank_list__quota__program__school__code", "rank_list__quota__program__code")
     )

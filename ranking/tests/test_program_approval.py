@@ -16,7 +16,7 @@ from cycles.selectors import milestone_at
 from matchruns.models import MatchRun, RunKind
 from matchruns.snapshot import build_instance
 from notifications.models import Notification
-from ranking import services
+from ranking import selectors, services
 from ranking.models import ApprovalState, RankList, RankListApproval, RankListStatus
 from ranking.tests.conftest import interviewed
 from tests import factories
@@ -84,6 +84,7 @@ def test_a_list_submitted_for_approval_is_not_used_by_the_match_until_approved(
     assert reverse("ranking:approval", args=[rank_list.approvals.get().pk]) in notice.body
 
     approval = rank_list.approvals.get()
+    assert list(selectors.lists_awaiting_approval(iteration)) == [approval]  # for the admin
     response = as_user(pgme).post(
         reverse("ranking:approval", args=[approval.pk]), {"op": "approve"}
     )
@@ -93,6 +94,7 @@ def test_a_list_submitted_for_approval_is_not_used_by_the_match_until_approved(
     assert approval.version.number == 1 and approval.version.submitted_by == director
     assert ranking_in_snapshot(iteration, quota) == [p.matching_id for p in people]
     assert RankList.objects.get(quota=quota).status == RankListStatus.SUBMITTED
+    assert not selectors.lists_awaiting_approval(iteration).exists()
     assert Notification.objects.filter(
         kind="ranking.approval_approved", recipient=director
     ).exists()
