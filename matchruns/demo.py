@@ -949,6 +949,9 @@ def load_demo(*, seed: int = 2027, scale: float = 1.0) -> DemoSummary:
         )
     RankEntry.objects.bulk_create(entries, batch_size=2000)
     RankListVersion.objects.bulk_create(versions, batch_size=500)
+    from ranking.demo import load as load_program_lists
+
+    program_lists = load_program_lists(cycle=cycle, iteration=iteration, rng=rng, now=now)
 
     from programs.demo import load as load_program_workspace  # descriptions, reviewers
 
@@ -969,5 +972,6 @@ def load_demo(*, seed: int = 2027, scale: float = 1.0) -> DemoSummary:
             "rank_entries": len(entries),
             **files.counts,
             **workspace,
+            **program_lists,
         },
     )

@@ -15,5 +15,9 @@ urlpatterns = [
     path("couple/pdf/", views.couple_pdf, name="couple_pdf"),
     path("program/<int:quota_id>/", views.program, name="program"),
     path("program/<int:quota_id>/edit/", views.program_edit, name="program_edit"),
+    path("program/<int:quota_id>/import/", views.program_import, name="program_import"),
+    path("program/<int:quota_id>/history/", views.program_history, name="program_history"),
     path("program/<int:quota_id>/pdf/", views.program_pdf, name="program_pdf"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("approvals/<int:pk>/", views.approval, name="approval"),
 ]

@@ -1,4 +1,4 @@
-"""Fixtures of the ranking tests: quotas applied to, and a helper to apply."""
+"""Fixtures of the ranking tests: quotas applied to, helpers to apply and to interview."""
 
 from __future__ import annotations
 
@@ -18,6 +18,23 @@ def apply(applicant, quota, status=ApplicationStatus.SUBMITTED):  # type: ignore
         status=status,
         submitted_at=timezone.now() if status == ApplicationStatus.SUBMITTED else None,
     )
+
+
+def interview(application, status="selected"):  # type: ignore[no-untyped-def]
+    """Give ``application`` an interview status (the interviews app's offer)."""
+    from interviews.models import InterviewOffer
+
+    offer, _created = InterviewOffer.objects.update_or_create(
+        application=application, defaults={"status": status}
+    )
+    return offer
+
+
+def interviewed(applicant, quota):  # type: ignore[no-untyped-def]
+    """A submitted application to ``quota``, selected for an interview: rankable."""
+    application = apply(applicant, quota)
+    interview(application)
+    return application
 
 
 @pytest.fixture

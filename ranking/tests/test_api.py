@@ -6,7 +6,7 @@ import pytest
 
 from ranking import services
 from ranking.models import RankListVersion
-from ranking.tests.conftest import apply
+from ranking.tests.conftest import interviewed
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_the_applicant_endpoints_refuse_staff_and_anonymous(as_user, director, r
 def test_the_program_endpoint_is_for_the_director_only(
     as_user, director, reviewer, other_director, applicant, quota
 ):
-    apply(applicant, quota)
+    interviewed(applicant, quota)
     services.program_rank_list_add(actor=director, quota=quota, applicant=applicant)
     url = f"/en/api/ranking/program/{quota.pk}"
     data = as_user(director).get(url).json()

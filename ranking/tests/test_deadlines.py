@@ -88,9 +88,9 @@ def test_nothing_can_be_ranked_before_ranking_opens(as_user, applicant, applied,
 def test_a_program_list_closes_at_the_program_deadline_before_applicants_do(
     as_user, director, quota, applicant, iteration
 ):
-    from ranking.tests.conftest import apply
+    from ranking.tests.conftest import interviewed
 
-    apply(applicant, quota)
+    interviewed(applicant, quota)
     url = reverse("ranking:program_edit", args=[quota.pk])
     client = as_user(director)
     with time_machine.travel(_after(iteration, MilestoneKind.PROGRAM_ROL_DEADLINE)):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import Role
 from applicants.models import Participation
 from ranking.models import RankEntry, RankListVersion
-from ranking.tests.conftest import apply
+from ranking.tests.conftest import apply, interviewed
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,8 @@ def ranked(quota):  # type: ignore[no-untyped-def]
 def test_a_director_ranks_reorders_and_submits_the_applicants_of_a_quota(
     as_user, director, quota, applicant, other_applicant
 ):
-    apply(applicant, quota)
-    apply(other_applicant, quota)
+    interviewed(applicant, quota)
+    interviewed(other_applicant, quota)
     page, edit, _pdf = urls(quota)
     client = as_user(director)
     body = client.get(page).content.decode()
@@ -53,7 +53,7 @@ def test_a_director_ranks_reorders_and_submits_the_applicants_of_a_quota(
 
 def test_a_program_administrator_may_rank_too(as_user, program, quota, applicant):
     admin = factories.make_staff(role=Role.PROGRAM_ADMINISTRATOR, program=program)
-    apply(applicant, quota)
+    interviewed(applicant, quota)
     as_user(admin).post(urls(quota)[1], {"op": "add", "applicant": applicant.pk})
     assert ranked(quota) == [applicant.matching_id]
 
@@ -61,7 +61,7 @@ def test_a_program_administrator_may_rank_too(as_user, program, quota, applicant
 def test_applicants_who_did_not_apply_or_withdrew_cannot_be_ranked(
     as_user, director, quota, applicant, other_applicant
 ):
-    apply(other_applicant, quota)
+    interviewed(other_applicant, quota)
     Participation.objects.filter(applicant=other_applicant).update(withdrawn_at=timezone.now())
     client = as_user(director)
     for person in (applicant, other_applicant):
@@ -100,7 +100,7 @@ def test_the_program_page_query_count_does_not_grow_with_200_applicants(
 ):
     people = [factories.make_applicant(cycle=cycle) for _ in range(200)]
     for person in people:
-        apply(person, quota)
+        interviewed(person, quota)
     client = as_user(director)
     edit = urls(quota)[1]
     for person in people[:100]:
@@ -113,7 +113,7 @@ def test_the_program_page_query_count_does_not_grow_with_200_applicants(
 
 
 def test_the_program_pdf_is_a_pdf(as_user, director, quota, applicant):
-    apply(applicant, quota)
+    interviewed(applicant, quota)
     client = as_user(director)
     client.post(urls(quota)[1], {"op": "add", "applicant": applicant.pk})
     response = client.get(urls(quota)[2])
