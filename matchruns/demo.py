@@ -950,6 +950,10 @@ def load_demo(*, seed: int = 2027, scale: float = 1.0) -> DemoSummary:
     RankEntry.objects.bulk_create(entries, batch_size=2000)
     RankListVersion.objects.bulk_create(versions, batch_size=500)
 
+    from interviews.demo import load as load_interviews
+
+    interviews = load_interviews(cycle=cycle, iteration=iteration, rng=rng, now=now)
+
     return DemoSummary(
         cycle=cycle,
         iteration=iteration,
@@ -964,5 +968,6 @@ def load_demo(*, seed: int = 2027, scale: float = 1.0) -> DemoSummary:
             "rank_lists": len(lists),
             "rank_entries": len(entries),
             **files.counts,
+            **interviews,
         },
     )
