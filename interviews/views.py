@@ -89,13 +89,21 @@ def _windows(program: Program) -> dict[str, Any]:
 
 
 def _slot_rows(user: Any, program: Program) -> list[dict[str, Any]]:
+    now = timezone.now()
     rows = []
     for slot in selectors.slots_of(program):
         bookings = [
             {"booking": b, "visible": can(user, "application.review", b.offer.application)}
             for b in slot.bookings.all()
         ]
-        rows.append({"slot": slot, "bookings": bookings, "free": slot.capacity - len(bookings)})
+        rows.append(
+            {
+                "slot": slot,
+                "bookings": bookings,
+                "free": slot.capacity - len(bookings),
+                "past": slot.starts_at <= now,
+            }
+        )
     return rows
 
 
@@ -113,6 +121,7 @@ def program(request: HttpRequest, code: str) -> HttpResponse:
     release = selectors.release_of(found)
     now = timezone.now()
     can_manage = can(request.user, "program.manage_review", found)
+    windows = _windows(found)
     return render(
         request,
         "interviews/program.html",
@@ -135,7 +144,10 @@ def program(request: HttpRequest, code: str) -> HttpResponse:
             "slot_form": SlotForm(),
             "slots": _slot_rows(request.user, found),
             "uploads": selectors.uploads_of(found),
-            "windows": _windows(found),
+            "windows": windows,
+            "slots_closed": bool(
+                windows.get("interviews_end") and now >= windows["interviews_end"]
+            ),
         },
     )
 
