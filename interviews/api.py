@@ -155,11 +155,7 @@ def program_status_set(request: HttpRequest, code: str, payload: StatusIn):  # t
         )
     except DomainError as error:
         return _refused(error)
-    row = next(
-        r
-        for r in selectors.program_rows(found, viewer=request.user)
-        if r.application.pk == application.pk
-    )
+    [row] = selectors.program_rows(found, viewer=request.user, application_id=application.pk)
     return Status(200, _status_out(row))
 
 

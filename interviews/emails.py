@@ -23,13 +23,17 @@ def queue_status_email(offer: InterviewOffer, *, change_id: int) -> None:
     if offer.status == InterviewStatus.SELECTED:
         queue_invitation_email(offer, change_id=change_id)
         return
+    _queue_status(offer, key=f"interviews.status:change-{change_id}")
+
+
+def _queue_status(offer: InterviewOffer, *, key: str) -> None:
     user = _applicant_user(offer)
     language = user.language or "en"
     notify(
         kind="interviews.status",
         to_user=user,
         language=language,
-        dedupe_key=f"interviews.status:change-{change_id}",
+        dedupe_key=key,
         subject_template="interviews/email/status_subject.txt",
         body_template="interviews/email/status.txt",
         context={
@@ -40,12 +44,18 @@ def queue_status_email(offer: InterviewOffer, *, change_id: int) -> None:
     )
 
 
-def queue_invitation_email(offer: InterviewOffer, *, change_id: int | None) -> None:
+def queue_invitation_email(
+    offer: InterviewOffer, *, change_id: int | None, period_over: bool = False
+) -> None:
     """Invite the applicant to choose an interview time (at release, or when selected or
-    promoted from the waitlist after it)."""
+    promoted from the waitlist after it). Once the interview period is over there is no time
+    to choose: the e-mail only tells the status."""
+    key = f"change-{change_id}" if change_id is not None else f"offer-{offer.pk}"
+    if period_over:
+        _queue_status(offer, key=f"interviews.invitation:{key}")
+        return
     user = _applicant_user(offer)
     language = user.language or "en"
-    key = f"change-{change_id}" if change_id is not None else f"offer-{offer.pk}"
     notify(
         kind="interviews.invitation",
         to_user=user,

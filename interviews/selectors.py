@@ -88,6 +88,7 @@ def program_rows(
     status: str = "",
     stream: str = "",
     search: str = "",
+    application_id: int | None = None,
 ) -> list[ProgramRow]:
     """The applications ``viewer`` may read (``application.review``: a reviewer sees the
     streams they were given), filtered by status ("none" = no status yet), stream and a search
@@ -95,6 +96,8 @@ def program_rows(
     from core.permissions import can
 
     queryset = program_applications(program)
+    if application_id is not None:
+        queryset = queryset.filter(pk=application_id)
     if stream:
         queryset = queryset.filter(quota__stream=stream)
     if status == "none":

@@ -30,7 +30,7 @@ from core.audit import audit
 from core.errors import DomainError
 from cycles.deadlines import format_toronto, require_iteration, require_window
 from cycles.models import Iteration, MilestoneKind
-from cycles.selectors import milestone_at
+from cycles.selectors import has_passed, milestone_at
 from interviews import emails
 from interviews.models import (
     ChangeSource,
@@ -48,6 +48,7 @@ MAX_SLOTS_AT_ONCE = 40
 MAX_CAPACITY = 20
 #: A release time this close to the past is taken as "now" (the form's clock and the server's).
 RELEASE_TOLERANCE = dt.timedelta(minutes=1)
+INTERVIEWS_END = MilestoneKind.INTERVIEWS_END
 
 
 def _iteration(program: Any) -> Iteration:
@@ -181,6 +182,7 @@ def _lock_offers(applications: list[Application]) -> dict[int, InterviewOffer]:
         o.application_id: o
         for o in InterviewOffer.objects.select_for_update(of=("self",))
         .filter(application_id__in=[a.pk for a in applications])
+        .order_by("pk")  # one lock order for every request: no deadlock between two bulks
         .select_related("application__applicant__user", "application__program", "booking__slot")
     }
 
@@ -194,6 +196,7 @@ def _apply(
     now: dt.datetime,
 ) -> list[InterviewStatusChange]:
     offers = _lock_offers([a for a, *_rest in items])
+    iteration = _iteration(program)
     release = InterviewRelease.objects.filter(program_id=program.pk).first()
     released = release is not None and release.is_released(now)
     next_place: dict[int, int] = {}
@@ -283,7 +286,9 @@ def _apply(
         if status != InterviewStatus.SELECTED:
             emails.queue_status_email(offer, change_id=change.pk)
         elif released:
-            emails.queue_invitation_email(offer, change_id=change.pk)
+            emails.queue_invitation_email(
+                offer, change_id=change.pk, period_over=has_passed(iteration, INTERVIEWS_END, now)
+            )
         # A "selected" set before the release is e-mailed by the release itself.
     for quota_id in touched_quotas:
         _renumber_waitlist(quota_id)
@@ -494,9 +499,21 @@ def release_schedule(
     *, actor: Any, program: Any, release_at: dt.datetime, now: dt.datetime | None = None
 ) -> InterviewRelease:
     """Set the moment every selected applicant sees their invitation and may pick a slot (a
-    time in the future, or now). It can be moved until it has passed, never afterwards."""
+    time in the future, or now). It can be moved until it has passed, never afterwards.
+
+    Before the end of the interview period a release needs at least one slot starting after
+    it (slots published later are first come, first served: publish them all before). After
+    the interview period (until the program rank order list deadline) a release only reveals
+    the "selected" statuses of a program that scheduled its interviews elsewhere."""
     now = now or timezone.now()
-    iteration = _slot_window(program, now, _("Releasing interview invitations"))
+    iteration = _iteration(program)
+    require_window(
+        iteration,
+        opens=MilestoneKind.APPLICATION_DEADLINE,
+        closes=MilestoneKind.PROGRAM_ROL_DEADLINE,
+        what=_("Releasing interview invitations"),
+        now=now,
+    )
     release = InterviewRelease.objects.select_for_update().filter(program=program).first()
     if release is not None and release.is_released(now):
         raise DomainError(
@@ -513,17 +530,22 @@ def release_schedule(
             code="past",
         )
     release_at = max(release_at, now)
-    period_end = milestone_at(iteration, MilestoneKind.INTERVIEWS_END)
-    if period_end is not None and release_at >= period_end:
+    closes = milestone_at(iteration, MilestoneKind.PROGRAM_ROL_DEADLINE)
+    if closes is not None and release_at >= closes:
         raise DomainError(
             _(
-                "The release must come before the interview period ends (%(end)s, Toronto "
-                "time). Nothing was changed."
+                "The release must come before the program rank order list deadline (%(end)s, "
+                "Toronto time). Nothing was changed."
             )
-            % {"end": format_toronto(period_end)},
+            % {"end": format_toronto(closes)},
             code="too_late",
         )
-    if not InterviewSlot.objects.filter(program=program, starts_at__gt=release_at).exists():
+    period_end = milestone_at(iteration, MilestoneKind.INTERVIEWS_END)
+    before_end = period_end is None or release_at < period_end
+    if (
+        before_end
+        and not InterviewSlot.objects.filter(program=program, starts_at__gt=release_at).exists()
+    ):
         raise DomainError(
             _(
                 "Publish at least one interview slot starting after the release first, so that "
@@ -588,8 +610,14 @@ def _queue_invitations(release: InterviewRelease, now: dt.datetime) -> int:
         .annotate(last=Max("pk"))
         .values_list("offer", "last")
     )
+    from programs.models import Program
+
+    program = Program.objects.select_related("cycle").get(pk=release.program_id)
+    period_over = has_passed(_iteration(program), INTERVIEWS_END, now)
     for offer in offers:
-        emails.queue_invitation_email(offer, change_id=last_change.get(offer.pk))
+        emails.queue_invitation_email(
+            offer, change_id=last_change.get(offer.pk), period_over=period_over
+        )
     release.invitations_queued_at = now
     release.save(update_fields=["invitations_queued_at"])
     audit(
@@ -854,5 +882,5 @@ def _promote_next(
         },
     )
     _renumber_waitlist(quota_id)
-    emails.queue_invitation_email(promoted, change_id=change.pk)
+    emails.queue_invitation_email(promoted, change_id=change.pk, period_over=False)
     return promoted

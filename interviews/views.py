@@ -148,6 +148,9 @@ def program(request: HttpRequest, code: str) -> HttpResponse:
             "slots_closed": bool(
                 windows.get("interviews_end") and now >= windows["interviews_end"]
             ),
+            "statuses_closed": bool(
+                windows.get("statuses_close") and now >= windows["statuses_close"]
+            ),
         },
     )
 
@@ -294,6 +297,8 @@ def upload_report(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     found = _program(code)
     require(request.user, "program.view_applications", found)
     report = get_object_or_404(InterviewUpload, pk=pk, program=found)
+    if report.uploaded_by_id != request.user.pk:  # its rows may name any stream's applicants
+        require(request.user, "program.manage_review", found)
     return render(
         request,
         "interviews/upload_report.html",

@@ -415,3 +415,44 @@ def test_an_applicant_without_an_invitation_cannot_pick(as_user, world, invited)
 def test_the_applicants_page_is_signed_in_only(as_user, world):
     response = as_user(None).get("/en/interviews/mine/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_after_the_interview_period_a_release_only_reveals_the_selected_statuses(
+    as_user, world, django_capture_on_commit_callbacks
+):
+    services.interview_status_set(
+        actor=world.director, application=world.a_alice, status="selected"
+    )
+    body = as_user(world.director).get(page(world)).content.decode()
+    assert "1 selected applicant does not see their status until you release" in body
+    end = at(world.iteration, MilestoneKind.INTERVIEWS_END, dt.timedelta(hours=1))
+    with time_machine.travel(end, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.release_schedule(actor=world.director, program=world.program, release_at=end)
+        [email] = mail.outbox
+        assert (
+            email.subject
+            == f"Your interview status with {world.program.name}: Selected for an interview"
+        )
+        assert "Choose your interview time" not in email.body
+        mine = as_user(world.alice.user).get("/en/applications/").content.decode()
+        assert "Selected for an interview" in mine and "See the invitation" in mine
+    later = at(world.iteration, MilestoneKind.PROGRAM_ROL_DEADLINE, dt.timedelta(minutes=1))
+    InterviewRelease.objects.all().delete()
+    with time_machine.travel(later), pytest.raises(DomainError, match="closed"):
+        services.release_schedule(actor=world.director, program=world.program, release_at=later)
+
+
+def test_an_upload_report_is_read_by_its_uploader_and_the_program_managers(as_user, world):
+    from interviews.models import InterviewUpload
+
+    text = f"application_id,status\n{world.a_alice.pk},maybe\n"
+    report = services.interview_csv_import(
+        actor=world.cmg_reviewer, program=world.program, content=text.encode()
+    )
+    url = f"{page(world)}uploads/{report.pk}/"
+    assert as_user(world.cmg_reviewer).get(url).status_code == 200
+    assert as_user(world.director).get(url).status_code == 200
+    for user in (world.reviewer, world.read_only, world.other_director):
+        assert as_user(user).get(url).status_code == 403
+    assert InterviewUpload.objects.count() == 1
