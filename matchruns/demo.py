@@ -949,13 +949,18 @@ def load_demo(*, seed: int = 2027, scale: float = 1.0) -> DemoSummary:
         )
     RankEntry.objects.bulk_create(entries, batch_size=2000)
     RankListVersion.objects.bulk_create(versions, batch_size=500)
-    from ranking.demo import load as load_program_lists
-
-    program_lists = load_program_lists(cycle=cycle, iteration=iteration, rng=rng, now=now)
-
     from programs.demo import load as load_program_workspace  # descriptions, reviewers
 
     workspace = load_program_workspace(cycle=cycle, iteration=iteration, rng=rng, now=now)
+
+    # Interview statuses first: the program lists are built from the interviewed applicants.
+    from interviews.demo import load as load_interviews
+
+    interviews = load_interviews(cycle=cycle, iteration=iteration, rng=rng, now=now)
+
+    from ranking.demo import load as load_program_lists
+
+    program_lists = load_program_lists(cycle=cycle, iteration=iteration, rng=rng, now=now)
 
     return DemoSummary(
         cycle=cycle,
@@ -972,6 +977,7 @@ def load_demo(*, seed: int = 2027, scale: float = 1.0) -> DemoSummary:
             "rank_entries": len(entries),
             **files.counts,
             **workspace,
+            **interviews,
             **program_lists,
         },
     )
