@@ -30,6 +30,7 @@ from matchruns import selectors
 from matchruns.explanation import engine_reasons, render_reason
 from matchruns.models import MatchRun, RunKind
 from programs.models import Program, Quota
+from ranking.selectors import lists_awaiting_approval
 
 
 def _iteration_from(request: HttpRequest) -> Iteration:
@@ -88,6 +89,7 @@ def admin_home(request: HttpRequest) -> HttpResponse:
             "can_run_official": after_deadlines and not has_official,
             "release_at": results_release_at(iteration),
             "released": results_released(iteration),
+            "awaiting_approval": list(lists_awaiting_approval(iteration)),
         },
     )
 

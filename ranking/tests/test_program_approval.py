@@ -85,6 +85,9 @@ def test_a_list_submitted_for_approval_is_not_used_by_the_match_until_approved(
 
     approval = rank_list.approvals.get()
     assert list(selectors.lists_awaiting_approval(iteration)) == [approval]  # for the admin
+    admin_page = as_user(factories.make_match_admin()).get(reverse("matchruns:admin_home"))
+    assert "1 program list is waiting for its PGME office" in admin_page.content.decode()
+    assert str(quota) in admin_page.content.decode()
     response = as_user(pgme).post(
         reverse("ranking:approval", args=[approval.pk]), {"op": "approve"}
     )
@@ -95,6 +98,8 @@ def test_a_list_submitted_for_approval_is_not_used_by_the_match_until_approved(
     assert ranking_in_snapshot(iteration, quota) == [p.matching_id for p in people]
     assert RankList.objects.get(quota=quota).status == RankListStatus.SUBMITTED
     assert not selectors.lists_awaiting_approval(iteration).exists()
+    admin_page = as_user(factories.make_match_admin()).get(reverse("matchruns:admin_home"))
+    assert "waiting for its PGME office" not in admin_page.content.decode()
     assert Notification.objects.filter(
         kind="ranking.approval_approved", recipient=director
     ).exists()
