@@ -7,7 +7,7 @@
   applicant at once (and pickable); before it nobody sees a "selected" status or a slot.
 - ``InterviewSlot`` / ``InterviewBooking``: the virtual interview times a program publishes and
   the seats applicants hold; the unique (slot, seat) and (program, applicant) constraints are the
-  database's own guard against double booking (docs/programs-interviews.md).
+  database's own guard against double booking (docs/programs.md, "Interviews").
 - ``InterviewUpload``: one CSV upload of statuses and its row-by-row report.
 """
 
