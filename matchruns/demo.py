@@ -36,6 +36,7 @@ from fees.models import EntryKind, FeeSchedule, LedgerEntry
 from matchruns.demo_file import create_organisations, load_files, provincial_csv
 from programs.models import Discipline, Program, Quota, School
 from ranking.models import RankEntry, RankList, RankListStatus, RankListVersion
+from review.demo import load as load_review_demo
 
 DEMO_PASSWORD = "jumelage-demo-2027"
 DEMO_SLUG = "r1-2027"
@@ -949,6 +950,7 @@ def load_demo(*, seed: int = 2027, scale: float = 1.0) -> DemoSummary:
         )
     RankEntry.objects.bulk_create(entries, batch_size=2000)
     RankListVersion.objects.bulk_create(versions, batch_size=500)
+    review_counts = load_review_demo(cycle=cycle, iteration=iteration, rng=rng, now=now)
 
     return DemoSummary(
         cycle=cycle,
@@ -964,5 +966,6 @@ def load_demo(*, seed: int = 2027, scale: float = 1.0) -> DemoSummary:
             "rank_lists": len(lists),
             "rank_entries": len(entries),
             **files.counts,
+            **review_counts,
         },
     )

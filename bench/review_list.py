@@ -1,0 +1,99 @@
+"""The file review list at 1,500 applications: server-side time (Django test client, the
+whole request: middleware, session, queries, template) and number of SQL queries.
+
+    .venv/bin/python bench/review_list.py              # 1,500 applications, 15 runs
+    .venv/bin/python bench/review_list.py --rows 3000 --runs 9
+
+Works on the project's database (SQLite ``db.sqlite3`` after ``manage.py migrate``, or
+``DATABASE_URL``): everything it writes (a cycle, a program, applicants, applications, files,
+scores) is inside one transaction rolled back at the end. Each page is fetched once to warm
+caches, then ``--runs`` times; the median is printed. Target: under 200 ms for 1,500 rows,
+a number of queries that does not grow with the rows. Exits non-zero when the target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from accounts.models import Role  # noqa: E402
+from cycles.models import Cycle  # noqa: E402
+from review.tests.bulk import populate  # noqa: E402
+from tests import factories  # noqa: E402
+
+TARGET_MS = 200.0
+
+
+class Rollback(Exception):
+    pass
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1500)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    ok = True
+    try:
+        with transaction.atomic():
+            Cycle.objects.filter(is_current=True).update(is_current=False)
+            cycle, iteration = factories.make_cycle(phase="interviews_start")
+            program = factories.make_program(cycle=cycle, iteration=iteration, code="BENCH-REVIEW")
+            director = factories.make_staff(role=Role.PROGRAM_DIRECTOR, program=program)
+            reviewer = factories.make_staff(role=Role.FILE_REVIEWER, program=program)
+            started = time.perf_counter()
+            populate(program=program, n=args.rows, reviewers=[director, reviewer])
+            print(f"generated {args.rows} applications in {time.perf_counter() - started:.1f} s")
+            base = f"/en/review/program/{program.code}/"
+            pages = [
+                ("director", director, base),
+                ("director", director, base + "?sort=-score&completeness=incomplete"),
+                ("reviewer", reviewer, base + "?assigned=me&exam=mccqe1&min_score=250"),
+                ("director", director, base + "export.csv"),
+                ("director", director, f"/en/api/review/programs/{program.code}/applications"),
+            ]
+            print(
+                f"{'status':>6} {'median ms':>9} {'min':>6} {'max':>6} {'queries':>7}  who       page"
+            )
+            for who, user, url in pages:
+                client = Client()
+                client.force_login(user)
+                client.get(url)
+                times = []
+                for _ in range(args.runs):
+                    start = time.perf_counter()
+                    response = client.get(url)
+                    times.append((time.perf_counter() - start) * 1000)
+                with CaptureQueriesContext(connection) as queries:
+                    client.get(url)
+                median = statistics.median(times)
+                print(
+                    f"{response.status_code:>6} {median:9.1f} {min(times):6.1f} {max(times):6.1f} "
+                    f"{len(queries.captured_queries):7d}  {who:8s}  {url.replace(base, 'list/')}"
+                )
+                if url == base and median > TARGET_MS * args.rows / 1500:
+                    ok = False
+            raise Rollback
+    except Rollback:
+        pass
+    print("target met" if ok else f"TARGET MISSED (> {TARGET_MS:.0f} ms for the plain list)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
