@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -67,9 +67,7 @@ def main() -> int:
                 ("director", director, base + "export.csv"),
                 ("director", director, f"/en/api/review/programs/{program.code}/applications"),
             ]
-            print(
-                f"{'status':>6} {'median ms':>9} {'min':>6} {'max':>6} {'queries':>7}  who       page"
-            )
+            print(f"{'status':>6} {'median ms':>9} {'min':>6} {'max':>6} {'queries':>7}  who  page")
             for who, user, url in pages:
                 client = Client()
                 client.force_login(user)

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -386,9 +387,15 @@ def assign_bulk(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(
             request,
             (
-                _("%(n)s files taken back from %(reviewer)s.")
+                ngettext(
+                    "%(n)s file taken back from %(reviewer)s.",
+                    "%(n)s files taken back from %(reviewer)s.",
+                    n,
+                )
                 if remove
-                else _("%(n)s files given to %(reviewer)s.")
+                else ngettext(
+                    "%(n)s file given to %(reviewer)s.", "%(n)s files given to %(reviewer)s.", n
+                )
             )
             % {"n": n, "reviewer": name},
         )

@@ -35,7 +35,7 @@ def test_the_director_gives_the_selected_files_then_takes_them_back(as_user, wor
     again = client.post(
         url, {"application": ids[:6], "reviewer": world.reviewer.pk, "action": "add"}, follow=True
     )
-    assert "1 files given" in again.content.decode()
+    assert "1 file given" in again.content.decode()
     client.post(url, {"application": ids[:2], "reviewer": world.reviewer.pk, "action": "remove"})
     assert ReviewAssignment.objects.filter(reviewer=world.reviewer).count() == 4
 
