@@ -194,6 +194,44 @@ def document_masked(document: Any, masked: dict[str, str]) -> bool:
     )
 
 
+def document_hidden_from(user: Any, document: Any, *, now: dt.datetime | None = None) -> bool:
+    """Whether masking hides ``document`` (a photo; MCC results while exam scores are hidden)
+    from ``user`` in every program through which they could open it. Meant for the
+    ``document.view`` rule (``documents:download`` by id): the reader already leaves such
+    documents out and refuses them. Never hidden from its applicant or the match
+    administrator (who processes documents)."""
+    from core.permissions import roles_of
+    from documents.models import DocumentType
+
+    if document.type not in (DocumentType.PHOTO, DocumentType.MCC_EXAM):
+        return False
+    roles = roles_of(user)
+    if roles.match_admin or roles.applicant_id == document.applicant_id:
+        return False
+    programs = (
+        Program.objects.filter(
+            applications__document_assignments__document=document,
+            applications__status=ApplicationStatus.SUBMITTED,
+        )
+        .distinct()
+        .select_related("school")
+    )
+    hidden = False
+    for program in programs:
+        if not (
+            program.pk in roles.programs_with(*PROGRAM_ROLES)
+            or program.school_id in roles.school_ids
+        ):
+            continue
+        masked = masked_items(
+            program, viewer=user, iteration=iteration_of_program(program), now=now
+        )
+        if not document_masked(document, masked):
+            return False
+        hidden = True
+    return hidden
+
+
 # --- What the program requires: the checklist of many applications -----------------------------
 
 

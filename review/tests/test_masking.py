@@ -162,3 +162,19 @@ def test_the_director_sets_the_rules(as_user, world):
     assert not MaskingRule.objects.exists()  # items left out of the form are shown
     page = client.post(url, {"photo": "match_day"}, follow=True).content.decode()
     assert "Choose one of the options" in page and not MaskingRule.objects.exists()
+
+
+def test_a_hidden_document_is_reported_for_the_download_rule(file):
+    """``document_hidden_from`` is what ``document.view`` should consult so that the photo is
+    not downloaded by its id either (documents:download); see docs/programs-review.md."""
+    from review.selectors import document_hidden_from
+
+    w = file
+    _rule(w, MaskedItem.PHOTO)
+    assert document_hidden_from(w.reviewer, w.photo)
+    assert document_hidden_from(w.pgme, w.photo)
+    assert not document_hidden_from(w.reviewer, w.cv)
+    assert not document_hidden_from(w.reviewer, w.mcc)  # exam scores are not masked
+    assert not document_hidden_from(w.director, w.photo)
+    assert not document_hidden_from(w.applicant.user, w.photo)
+    assert not document_hidden_from(w.match_admin, w.photo)
