@@ -90,7 +90,9 @@ def visible_quotas(program: Program, viewer: Any) -> list[Quota]:
     """The program's quotas whose submitted applications ``viewer`` may review
     (``application.review``, with the reviewer's stream scope), asked once per quota."""
     out = []
-    for quota in Quota.objects.filter(program=program).order_by("stream"):
+    for quota in (
+        Quota.objects.filter(program=program).select_related("iteration").order_by("stream")
+    ):
         quota.program = program
         probe = Application(program=program, quota=quota, status=ApplicationStatus.SUBMITTED)
         if can(viewer, "application.review", probe):

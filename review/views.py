@@ -556,10 +556,6 @@ def reader(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "masked": masked,
             "panel": panel,
-            "score_form": ScoreForm(
-                criteria=[line.criterion for line in panel.criteria],
-                initial={f"criterion-{line.criterion.pk}": line.mine for line in panel.criteria},
-            ),
             "note_form": NoteForm(
                 initial={
                     "text": panel.my_note.text if panel.my_note else "",

@@ -47,9 +47,10 @@ def test_the_program_side_reads_the_files(as_user, world):
 
 
 def test_others_are_refused_everywhere(as_user, world):
+    document = f"/en/review/application/{world.cmg.pk}/documents/1/"
     for user in world.refused_readers:
         client = as_user(user)
-        for url in _pages(world) + _api(world):
+        for url in [*_pages(world), *_api(world), document]:
             assert client.get(url).status_code == 403, (url, user)
     anonymous = as_user(None)
     for url in _pages(world):
@@ -163,6 +164,15 @@ def test_managing_the_review_is_for_the_director_and_administrators(as_user, sco
             {"reviewer": world.reviewer.pk, "action": "add"},
         ),
         (f"/en/review/program/{code}/criteria/{world.c.pk}/delete/", {}),
+        (
+            f"/en/review/program/{code}/criteria/{world.c.pk}/",
+            {
+                f"c{world.c.pk}-name_en": "B",
+                f"c{world.c.pk}-name_fr": "B",
+                f"c{world.c.pk}-scale_max": 3,
+                f"c{world.c.pk}-weight": 1,
+            },
+        ),
     ]
     for user in (
         world.reviewer,
@@ -179,6 +189,7 @@ def test_managing_the_review_is_for_the_director_and_administrators(as_user, sco
     from review.models import Criterion, MaskingRule, ReviewAssignment
 
     assert Criterion.objects.count() == 2 and not MaskingRule.objects.exists()
+    assert Criterion.objects.get(pk=world.c.pk).name_en == "Clinical"
     assert not ReviewAssignment.objects.exists()
     for user in (world.director, world.program_admin):
         assert as_user(user).get(f"/en/review/program/{code}/settings/").status_code == 200
