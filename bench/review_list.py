@@ -7,7 +7,8 @@ whole request: middleware, session, queries, template) and number of SQL queries
 Works on the project's database (SQLite ``db.sqlite3`` after ``manage.py migrate``, or
 ``DATABASE_URL``): everything it writes (a cycle, a program, applicants, applications, files,
 scores) is inside one transaction rolled back at the end. Each page is fetched once to warm
-caches, then ``--runs`` times; the median is printed. Target: under 200 ms for 1,500 rows,
+caches, then ``--runs`` times; the median is printed. Target: under 200 ms up to 1,500 rows
+(proportionally more above), and
 a number of queries that does not grow with the rows. Exits non-zero when the target is missed.
 """
 
@@ -84,7 +85,7 @@ def main() -> int:
                     f"{response.status_code:>6} {median:9.1f} {min(times):6.1f} {max(times):6.1f} "
                     f"{len(queries.captured_queries):7d}  {who:8s}  {url.replace(base, 'list/')}"
                 )
-                if url == base and median > TARGET_MS * args.rows / 1500:
+                if url == base and median > TARGET_MS * max(1.0, args.rows / 1500):
                     ok = False
             raise Rollback
     except Rollback:

@@ -192,6 +192,34 @@ def _safe_cell(value: Any) -> str:
     return text
 
 
+class _Labels:
+    """The translated labels of codes, each computed once per export."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str], str] = {}
+
+    def _get(self, kind: str, code: str, fn: Any) -> str:
+        key = (kind, code)
+        if key not in self._cache:
+            self._cache[key] = str(fn(code))
+        return self._cache[key]
+
+    def stream(self, code: str) -> str:
+        return self._get("stream", code, selectors.stream_label)
+
+    def language(self, code: str) -> str:
+        return self._get("language", code, selectors.language_label)
+
+    def province(self, code: str) -> str:
+        return self._get("province", code, selectors.province_label)
+
+    def completeness(self, code: str) -> str:
+        return self._get("completeness", code, selectors.completeness_label)
+
+    def interview(self, code: str) -> str:
+        return self._get("interview", code, selectors.interview_label)
+
+
 @login_required
 def export_csv(request: HttpRequest, code: str) -> HttpResponse:
     """The list with the current filters as CSV (UTF-8 with a BOM for Excel), masked as the
@@ -228,6 +256,7 @@ def export_csv(request: HttpRequest, code: str) -> HttpResponse:
     ]
     writer.writerow([_safe_cell(h) for h in header])
     yes, no = _("yes"), _("no")
+    label = _Labels()
     for r in listing.rows:
         exams = []
         for k in exam_columns:
@@ -244,17 +273,17 @@ def export_csv(request: HttpRequest, code: str) -> HttpResponse:
                     r.matching_id,
                     r.name,
                     r.email,
-                    selectors.stream_label(r.stream),
+                    label.stream(r.stream),
                     timezone.localtime(r.submitted_at, TORONTO).strftime("%Y-%m-%d %H:%M")
                     if r.submitted_at
                     else "",
                     yes if r.is_late else no,
                     yes if r.late_additions else no,
-                    selectors.language_label(r.language),
-                    selectors.province_label(r.province),
+                    label.language(r.language),
+                    label.province(r.province),
                     *exams,
-                    selectors.completeness_label(r.completeness),
-                    selectors.interview_label(r.interview),
+                    label.completeness(r.completeness),
+                    label.interview(r.interview),
                     "; ".join(listing.reviewer_names(r)),
                     "" if r.score is None else f"{r.score:.1f}",
                     r.reviews,

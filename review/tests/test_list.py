@@ -259,3 +259,23 @@ def test_the_list_speaks_french(as_user, varied):
     text = page.content.decode()
     assert "Examen des dossiers" in text and "Province d’études" in text
     assert "Hors du Canada" in text and "en retard" in text
+
+
+def test_the_api_list_has_the_shape_of_its_schema(as_user, varied, criteria):
+    from review.api import ReviewListOut
+    from review.models import ReviewAssignment, Score
+
+    w = varied
+    Score.objects.create(application=w.cmg, criterion=criteria[0], reviewer=w.reviewer, value=7)
+    ReviewAssignment.objects.create(application=w.cmg, reviewer=w.reviewer)
+    body = as_user(w.reviewer).get(
+        f"/en/api/review/programs/{w.program.code}/applications?sort=score"
+    ).json()
+    parsed = ReviewListOut.model_validate(body)
+    assert parsed.count == 3 == len(parsed.rows) and parsed.total == 3
+    first = parsed.rows[0]
+    assert first.id == w.cmg.pk and first.mean_score == 70.0 and first.my_score == 70.0
+    assert first.assigned[0].id == w.reviewer.pk and first.exams[0].score == 262.0
+    assert first.submitted_at is not None and first.checklist == "required_missing"
+    french = next(r for r in parsed.rows if r.id == w.french.pk)
+    assert french.province_of_study == "QC" and french.language == "fr" and french.is_late
