@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, OuterRef, QuerySet
+from django.db.models import Avg, Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -237,89 +237,136 @@ def document_hidden_from(user: Any, document: Any, *, now: dt.datetime | None = 
 # --- What the program requires: the checklist of many applications -----------------------------
 
 
-def checklist_subqueries(program: Program) -> tuple[list[Any], dict[str, Any]]:
-    """The program's requirements, and for each document, reference and letter requirement an
-    expression to annotate applications with: whether it is met (a reference: how many)."""
-    from django.db.models import IntegerField, Subquery
-    from django.db.models.functions import Coalesce
+@dataclass
+class ChecklistFacts:
+    """What the checklists of many applications are computed from (``checklist_facts``)."""
+
+    requirements: list[Any]
+    #: application id -> requirement position -> how many assigned items meet it
+    met: dict[int, dict[int, int]]
+    #: applications with a document or a reference assigned after the deadline
+    late_items: set[int]
+    #: applicants whose personal letter to the program is assigned, and assigned late
+    letters: set[int]
+    late_letters: set[int]
+
+
+def checklist_facts(program: Program, applications: QuerySet[Application]) -> ChecklistFacts:
+    """Three grouped queries, whatever the number of applications: per application, how many
+    assigned documents (not rejected) meet each document requirement and how many references
+    (not withdrawn) each reference requirement, and whether any was assigned late; the
+    applicants' personal letters to the program. (Grouped queries, not correlated subqueries
+    of the list's query: their cost estimate made PostgreSQL JIT-compile the list's query,
+    about 80 ms, see bench/README.md.)"""
+    from django.db.models import BooleanField, ExpressionWrapper, Q
 
     from documents.models import DocumentAssignment, DocumentStatus, PersonalLetter
     from programs.selectors import requirements_of
     from references.models import ReferenceAssignment, ReferenceState
 
     requirements = requirements_of(program)
-    checks: dict[str, Any] = {}
-    for i, req in enumerate(requirements):
-        if req.kind == "document":
-            found = DocumentAssignment.objects.filter(
-                application=OuterRef("pk"), document__type=req.code
-            ).exclude(document__status=DocumentStatus.REJECTED)
-            if req.language:
-                found = found.filter(document__language=req.language)
-            checks[f"req{i}"] = Exists(found)
-        elif req.kind == "reference":
-            found = ReferenceAssignment.objects.filter(application=OuterRef("pk")).exclude(
-                request__state=ReferenceState.WITHDRAWN
-            )
-            if req.code:
-                found = found.filter(request__kind=req.code)
-            count = found.values("application").annotate(n=Count("pk")).values("n")[:1]
-            checks[f"req{i}"] = Coalesce(Subquery(count, output_field=IntegerField()), 0)
-        elif req.kind == "letter":
-            checks[f"req{i}"] = Exists(
-                PersonalLetter.objects.filter(
-                    applicant_id=OuterRef("applicant_id"),
-                    program_id=OuterRef("program_id"),
-                    assigned_at__isnull=False,
-                )
-            )
-    return requirements, checks
+    met: dict[int, dict[int, int]] = {}
+    late: set[int] = set()
+    document_counts = {
+        f"req{i}": Count(
+            "pk",
+            filter=Q(document__type=req.code)
+            & ~Q(document__status=DocumentStatus.REJECTED)
+            & (Q(document__language=req.language) if req.language else Q()),
+        )
+        for i, req in enumerate(requirements)
+        if req.kind == "document"
+    }
+    reference_counts = {
+        f"req{i}": Count(
+            "pk",
+            filter=~Q(request__state=ReferenceState.WITHDRAWN)
+            & (Q(request__kind=req.code) if req.code else Q()),
+        )
+        for i, req in enumerate(requirements)
+        if req.kind == "reference"
+    }
+    for model, counts, late_field in (
+        (DocumentAssignment, document_counts, "late"),
+        (ReferenceAssignment, reference_counts, "is_late"),
+    ):
+        rows = (
+            model.objects.filter(application__in=applications)
+            .order_by()
+            .values("application_id")
+            .annotate(late_n=Count("pk", filter=Q(**{late_field: True})), **counts)
+        )
+        for row in rows:
+            app_id = row["application_id"]
+            if row["late_n"]:
+                late.add(app_id)
+            mine = met.setdefault(app_id, {})
+            for name in counts:
+                mine[int(name[3:])] = row[name]
+    letters: set[int] = set()
+    late_letters: set[int] = set()
+    for applicant_id, assigned, is_late in (
+        PersonalLetter.objects.filter(program=program)
+        .order_by()
+        .annotate(
+            assigned=ExpressionWrapper(Q(assigned_at__isnull=False), output_field=BooleanField())
+        )
+        .values_list("applicant_id", "assigned", "late")
+    ):
+        if assigned:
+            letters.add(applicant_id)
+        if is_late:
+            late_letters.add(applicant_id)
+    return ChecklistFacts(requirements, met, late, letters, late_letters)
 
 
 def checklist_statuses(
-    requirements: list[Any],
-    checks: dict[str, tuple[Any, ...]],
+    facts: ChecklistFacts,
     applications: QuerySet[Application],
-    applicants: dict[int, list[str]],
+    applicants: dict[int, list[Any]],
 ) -> dict[int, str]:
-    """The worst status of each application's checklist, from the values of
-    ``checklist_subqueries`` (application id -> values in the order of the checks); My
-    Information sections are read here, entry by entry (two queries, only when required)."""
+    """The worst status of each application's checklist, from ``facts``; My Information
+    sections are read here, entry by entry (two queries, only when a section is required).
+    ``applicants``: application id -> ``[applicant_id, *languages of the file]``."""
     from applicants.models import FileEntry, SectionWaiver
     from applicants.sections import BY_KEY, is_valid_data
 
+    requirements = facts.requirements
     section_keys = [r.code for r in requirements if r.kind == "section" and r.code in BY_KEY]
     valid: set[tuple[int, str, str]] = set()  # (applicant, section, language) with a valid entry
     waived: set[tuple[int, str]] = set()
     if section_keys:
         applicant_ids = applications.values("applicant_id")
-        for applicant_id, key, language, data in FileEntry.objects.filter(
-            applicant_id__in=applicant_ids, section__in=section_keys
-        ).values_list("applicant_id", "section", "language", "data"):
+        for applicant_id, key, language, data in (
+            FileEntry.objects.filter(applicant_id__in=applicant_ids, section__in=section_keys)
+            .order_by()
+            .values_list("applicant_id", "section", "language", "data")
+        ):
             if (applicant_id, key, language) not in valid and is_valid_data(BY_KEY[key], data):
                 valid.add((applicant_id, key, language))
         waived = set(
-            SectionWaiver.objects.filter(
-                applicant_id__in=applicant_ids, section__in=section_keys
-            ).values_list("applicant_id", "section")
+            SectionWaiver.objects.filter(applicant_id__in=applicant_ids, section__in=section_keys)
+            .order_by()
+            .values_list("applicant_id", "section")
         )
-    # (position among the values, requirement) for the subquery checks; sections apart
-    plan = []
-    k = 0
-    for req in requirements:
-        if req.kind in ("document", "reference", "letter"):
-            plan.append((k, req))
-            k += 1
-        elif req.kind == "section" and req.code in BY_KEY:
-            plan.append((-1, req))
+    plan = [
+        (i, req)
+        for i, req in enumerate(requirements)
+        if req.kind in ("document", "reference", "letter")
+        or (req.kind == "section" and req.code in BY_KEY)
+    ]
+    none: dict[int, int] = {}
     out: dict[int, str] = {}
     for app_id, (applicant_id, *languages) in applicants.items():
         worst = COMPLETE
-        found = checks.get(app_id, ())
-        for position, req in plan:
-            if position >= 0:
-                value = found[position] if found else 0
-                ok = value >= req.count if req.kind == "reference" else bool(value)
+        counts = facts.met.get(app_id, none)
+        for i, req in plan:
+            if req.kind == "document":
+                ok = counts.get(i, 0) >= 1
+            elif req.kind == "reference":
+                ok = counts.get(i, 0) >= req.count
+            elif req.kind == "letter":
+                ok = applicant_id in facts.letters
             else:
                 spec = BY_KEY[req.code]
                 ok = (not spec.required and (applicant_id, spec.key) in waived) or all(
@@ -334,19 +381,14 @@ def checklist_statuses(
 
 
 def completeness_of(
-    program: Program, applications: QuerySet[Application], applicants: dict[int, list[str]]
+    program: Program, applications: QuerySet[Application], applicants: dict[int, list[Any]]
 ) -> dict[int, str]:
     """The worst status of each application's checklist (complete, optional missing, required
     missing), for many applications in a fixed number of queries: the same rules as
     ``applications.selectors.application_checklist``, which reads one application at a time.
 
     ``applicants``: application id -> ``[applicant_id, *languages of the file]``."""
-    requirements, checks = checklist_subqueries(program)
-    found: dict[int, tuple[Any, ...]] = {}
-    if checks:
-        for pk, *values in applications.annotate(**checks).values_list("pk", *checks):
-            found[pk] = tuple(values)
-    return checklist_statuses(requirements, found, applications, applicants)
+    return checklist_statuses(checklist_facts(program, applications), applications, applicants)
 
 
 def completeness_label(status: str) -> str:
@@ -385,9 +427,11 @@ def exams_of(applicant_ids: Any) -> dict[int, dict[str, ExamResult]]:
     from applicants.models import FileEntry
 
     out: dict[int, dict[str, ExamResult]] = {}
-    for applicant_id, section, data in FileEntry.objects.filter(
-        applicant_id__in=applicant_ids, section__in=tuple(_EXAM_FIELD)
-    ).values_list("applicant_id", "section", "data"):
+    for applicant_id, section, data in (
+        FileEntry.objects.filter(applicant_id__in=applicant_ids, section__in=tuple(_EXAM_FIELD))
+        .order_by()
+        .values_list("applicant_id", "section", "data")
+    ):
         data = data or {}
         exam, step, result, score = (
             data.get("exam"),
@@ -554,7 +598,7 @@ def team_of(program: Program, also: Iterable[int] = ()) -> dict[int, Reviewer]:
 def _base(program: Program, quotas: list[Quota]) -> QuerySet[Application]:
     return Application.objects.filter(
         program=program, status=ApplicationStatus.SUBMITTED, quota__in=[q.pk for q in quotas]
-    )
+    ).order_by()  # the list sorts in memory: no ORDER BY (nor the join it needs)
 
 
 def review_list(
@@ -568,25 +612,11 @@ def review_list(
     """The submitted applications ``viewer`` may review, with their file's facts, checklist,
     interview status, assigned reviewers and scores; filtered and sorted by ``filters``.
     A fixed number of queries whatever the number of applications."""
-    from documents.models import DocumentAssignment, PersonalLetter
-    from references.models import ReferenceAssignment
-
     quotas = visible_quotas(program, viewer) if quotas is None else quotas
     iteration = quotas[0].iteration if quotas else None
     masked = masked_items(program, viewer=viewer, iteration=iteration, now=now)
     base = _base(program, quotas)
-    late_documents = DocumentAssignment.objects.filter(application=OuterRef("pk"), late=True)
-    late_references = ReferenceAssignment.objects.filter(application=OuterRef("pk"), is_late=True)
-    late_letter = PersonalLetter.objects.filter(
-        applicant_id=OuterRef("applicant_id"), program_id=OuterRef("program_id"), late=True
-    )
-    requirements, checks = checklist_subqueries(program)
-    values = base.annotate(
-        late_d=Exists(late_documents),
-        late_r=Exists(late_references),
-        late_l=Exists(late_letter),
-        **checks,
-    ).values_list(
+    values = base.values_list(
         "pk",
         "applicant_id",
         "applicant__first_name",
@@ -601,18 +631,14 @@ def review_list(
         "submitted_at",
         "is_late",
         "interview__status",
-        "late_d",
-        "late_r",
-        "late_l",
-        *checks,
     )
+    facts = checklist_facts(program, base)
     provinces = school_provinces()
     province_of: dict[tuple[str, str], str] = {}
     exams = exams_of(base.values("applicant_id"))
     hide_scores = MaskedItem.EXAM_SCORES in masked
     rows: list[Row] = []
     languages: dict[int, list[Any]] = {}
-    found: dict[int, tuple[Any, ...]] = {}
     for (
         pk,
         applicant_id,
@@ -628,10 +654,6 @@ def review_list(
         submitted_at,
         is_late,
         interview,
-        late_d,
-        late_r,
-        late_l,
-        *met,
     ) in values:
         mine = exams.get(applicant_id, {})
         if hide_scores and mine:
@@ -648,7 +670,7 @@ def review_list(
                 stream=stream,
                 submitted_at=submitted_at,
                 is_late=is_late,
-                late_additions=bool(late_d or late_r or late_l),
+                late_additions=pk in facts.late_items or applicant_id in facts.late_letters,
                 language=language,
                 province=province_of[(region, school)]
                 if (region, school) in province_of
@@ -660,8 +682,7 @@ def review_list(
             )
         )
         languages[pk] = [applicant_id, *(["en", "fr"] if language == "both" else [language])]
-        found[pk] = tuple(met)
-    completeness = checklist_statuses(requirements, found, base, languages)
+    completeness = checklist_statuses(facts, base, languages)
     criteria = list(Criterion.objects.filter(program=program))
     means: dict[int, dict[int, float]] = {}
     for app_id, criterion_id, avg in (

@@ -111,6 +111,7 @@ def _display_rows(listing: selectors.ReviewList, reader: str) -> list[dict[str, 
     provinces: dict[str, str] = {}
     interviews: dict[str, str] = {}
     dates: dict[Any, str] = {}
+    percent = _("%(value)s %%")  # as selectors.format_percent, translated once
     out = []
     for r in listing.rows:
         if r.province not in provinces:
@@ -137,9 +138,9 @@ def _display_rows(listing: selectors.ReviewList, reader: str) -> list[dict[str, 
                 "completeness_label": complete[r.completeness],
                 "interview": interviews[r.interview],
                 "assigned": ", ".join(listing.reviewer_names(r)),
-                "score": selectors.format_percent(r.score),
+                "score": "" if r.score is None else percent % {"value": f"{r.score:.0f}"},
                 "reviews": r.reviews,
-                "my_score": selectors.format_percent(r.my_score),
+                "my_score": "" if r.my_score is None else percent % {"value": f"{r.my_score:.0f}"},
             }
         )
     return out

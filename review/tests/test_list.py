@@ -80,6 +80,19 @@ def test_filters_select_from_the_whole_list(as_user, varied):
     assert set(_ids(client, w, "stream=IMG")) == {w.img.pk}
     assert set(_ids(client, w, "late=yes")) == {w.french.pk}
     assert set(_ids(client, w, "late=no")) == {w.cmg.pk, w.img.pk}
+    from documents.models import Document, DocumentAssignment
+
+    late_cv = Document.objects.create(
+        applicant=w.img.applicant,
+        cycle=w.cycle,
+        type="cv",
+        source="applicant",
+        language="en",
+        status="uploaded",
+    )
+    DocumentAssignment.objects.create(document=late_cv, application=w.img, late=True)
+    assert set(_ids(client, w, "late=additions")) == {w.img.pk}
+    assert set(_ids(client, w, "late=no")) == {w.cmg.pk}
     assert set(_ids(client, w, "exam=mccqe1")) == {w.cmg.pk, w.french.pk}
     assert set(_ids(client, w, "exam=mccqe1&min_score=250")) == {w.cmg.pk}
     assert set(_ids(client, w, "exam=step1")) == {w.img.pk}
@@ -268,9 +281,11 @@ def test_the_api_list_has_the_shape_of_its_schema(as_user, varied, criteria):
     w = varied
     Score.objects.create(application=w.cmg, criterion=criteria[0], reviewer=w.reviewer, value=7)
     ReviewAssignment.objects.create(application=w.cmg, reviewer=w.reviewer)
-    body = as_user(w.reviewer).get(
-        f"/en/api/review/programs/{w.program.code}/applications?sort=score"
-    ).json()
+    body = (
+        as_user(w.reviewer)
+        .get(f"/en/api/review/programs/{w.program.code}/applications?sort=score")
+        .json()
+    )
     parsed = ReviewListOut.model_validate(body)
     assert parsed.count == 3 == len(parsed.rows) and parsed.total == 3
     first = parsed.rows[0]
