@@ -220,54 +220,26 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("applications:mine")
 
 
-# --- The program's reader --------------------------------------------------------------------
+# --- The program's reader: now the file review list and reader (review app) --------------------
+
+
+def _to(request: HttpRequest, url: str) -> HttpResponse:
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
 
 
 @login_required
 def program(request: HttpRequest, code: str) -> HttpResponse:
-    """The submitted applications to a program: its staff, its school's PGME office."""
-    cycle = current_cycle()
-    if cycle is None:
-        raise Http404(_("No match cycle is open."))
-    found = get_object_or_404(Program.objects.select_related("school"), cycle=cycle, code=code)
-    require(request.user, "program.view_applications", found)
-    return render(
-        request,
-        "applications/program.html",
-        {"program": found, "applications": selectors.applications_for_program(found)},
-    )
-
-
-def _readable(request: HttpRequest, pk: int) -> Application:
-    application = get_object_or_404(
-        Application.objects.select_related("program__school"),
-        pk=pk,
-        status=ApplicationStatus.SUBMITTED,
-    )
-    require(request.user, "program.view_applications", application.program)
-    return application
+    """The submitted applications to a program: the file review list (which checks access)."""
+    return _to(request, reverse("review:list", args=[code]))
 
 
 @login_required
 def read(request: HttpRequest, pk: int) -> HttpResponse:
-    """One submitted application as the program receives it (reference content links for those
-    allowed ``reference.read_content``)."""
-    application = _readable(request, pk)
-    assembled = selectors.assemble_application(application, viewer=request.user)
-    return render(
-        request,
-        "applications/read.html",
-        {"app": assembled, "application": application, "pdf_url": "applications:read_pdf"},
-    )
+    """One submitted application: the file review reader (which checks access and logs it)."""
+    return _to(request, reverse("review:reader", args=[pk]))
 
 
 @login_required
 def read_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _readable(request, pk)
-    assembled = selectors.assemble_application(application, viewer=request.user)
-    return pdf_response(
-        request,
-        "applications/application_pdf.html",
-        {"app": assembled},
-        filename=f"application-{application.program.code}-{application.pk}.pdf",
-    )
+    return _to(request, reverse("review:reader_pdf", args=[pk]))

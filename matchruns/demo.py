@@ -36,6 +36,7 @@ from fees.models import EntryKind, FeeSchedule, LedgerEntry
 from matchruns.demo_file import create_organisations, load_files, provincial_csv
 from programs.models import Discipline, Program, Quota, School
 from ranking.models import RankEntry, RankList, RankListStatus, RankListVersion
+from review.demo import load as load_review_demo
 
 DEMO_PASSWORD = "jumelage-demo-2027"
 DEMO_SLUG = "r1-2027"
@@ -962,6 +963,8 @@ def load_demo(*, seed: int = 2027, scale: float = 1.0) -> DemoSummary:
 
     program_lists = load_program_lists(cycle=cycle, iteration=iteration, rng=rng, now=now)
 
+    review_counts = load_review_demo(cycle=cycle, iteration=iteration, rng=rng, now=now)
+
     return DemoSummary(
         cycle=cycle,
         iteration=iteration,
@@ -979,5 +982,6 @@ def load_demo(*, seed: int = 2027, scale: float = 1.0) -> DemoSummary:
             **workspace,
             **interviews,
             **program_lists,
+            **review_counts,
         },
     )

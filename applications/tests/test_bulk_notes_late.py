@@ -163,7 +163,7 @@ def test_a_note_waits_for_file_review_then_reaches_the_director_in_their_languag
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(url, {"text": "I published a paper."}, follow=True)
         assert "Your note was sent to the program." in response.content.decode()
-        reader = as_user(world.reviewer).get(f"/en/applications/read/{submitted.pk}/")
+        reader = as_user(world.reviewer).get(f"/en/review/application/{submitted.pk}/")
         assert "I published a paper." in reader.content.decode()
         empty = client.post(url, {"text": "   "}, follow=True)
         assert "Write the note" in empty.content.decode()
@@ -200,12 +200,12 @@ def test_late_document_and_reference_tell_the_director(
                 add=[(extra, submitted), (reference, submitted)],
                 remove=[],
             )
-        page = as_user(world.director).get(f"/en/applications/read/{submitted.pk}/")
-        listing = as_user(world.director).get(f"/en/applications/program/{world.program.code}/")
+        page = as_user(world.director).get(f"/en/review/application/{submitted.pk}/")
+        listing = as_user(world.director).get(f"/en/review/program/{world.program.code}/")
     assert DocumentAssignment.objects.get(document=extra).late
     assert ReferenceAssignment.objects.get(request=reference).is_late
     assert page.content.decode().count('class="late"') == 2
-    assert "1 document(s), 1 reference(s)" in listing.content.decode()
+    assert '<span class="late">late additions</span>' in listing.content.decode()
     subjects = [m.subject for m in mail.outbox if m.to == [world.director.email]]
     assert len(subjects) == 2 and all("Late addition" in s for s in subjects)
     assert "Supplementary document" in mail.outbox[0].body
@@ -235,7 +235,7 @@ def test_a_late_letter_tells_the_director_and_shows_late(
             personal_letter_assign(applicant=world.applicant, letter=letter)
     assert [m.to for m in mail.outbox] == [[world.director.email]]
     assert "personal letter" in mail.outbox[0].body
-    page = as_user(world.director).get(f"/en/applications/program/{world.program.code}/")
+    page = as_user(world.director).get(f"/en/review/program/{world.program.code}/")
     assert page.status_code == 200  # not submitted: not listed yet, but nothing breaks
     letter.refresh_from_db()
     assert letter.late and application.applicant_id == letter.applicant_id
