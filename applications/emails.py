@@ -20,7 +20,7 @@ def _queue_for_directors(
     for assignment in directors:
         user = assignment.user
         language = user.language or "en"
-        url = absolute_url("applications:read", language=language, args=(application.pk,))
+        url = absolute_url("review:reader", language=language, args=(application.pk,))
         notify(
             kind=f"applications.{template}",
             to_user=user,

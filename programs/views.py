@@ -566,7 +566,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         if exc.code == "already":
             if request.session.pop(JUST_ACCEPTED, None) != found.pk:
                 messages.info(request, exc.message)
-            return redirect("applications:program", code=found.program.code)
+            return redirect("review:list", code=found.program.code)
         context["error"] = exc.message
         context["wrong_account"] = exc.code == "wrong_account"
         return render(request, "programs/invitation.html", context)
@@ -575,7 +575,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         request,
         _("You now review the files of %(name)s.") % {"name": accepted.program.name},
     )
-    return redirect("applications:program", code=accepted.program.code)
+    return redirect("review:list", code=accepted.program.code)
 
 
 @login_required

@@ -2,7 +2,7 @@
 
     python scripts/fill_translations.py APP/locale/fr/LC_MESSAGES/django.po fr.json
 
-Only entries whose ``msgstr`` is empty are filled (plural entries take the same text for
+Only entries whose ``msgstr`` is empty or fuzzy are filled (plural entries take the same text for
 ``msgstr[0]`` and, from a ``["singular", "plural"]`` value, ``msgstr[1]``); a fuzzy flag on a
 filled entry is removed. Prints the msgids still untranslated. Then compile the catalogue
 (``cd APP && ../.venv/bin/python ../manage.py compilemessages``).
@@ -49,7 +49,8 @@ def fill(po_path: Path, table: dict[str, str | list[str]]) -> list[str]:
         msgid = _unquote(keys["msgid"])
         plural = "msgid_plural" in keys
         strs = [k for k in keys if k.startswith("msgstr")]
-        empty = all(_unquote(keys[k]) == "" for k in strs)
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
+        empty = fuzzy or all(_unquote(keys[k]) == "" for k in strs)
         if not msgid or not empty:
             out.append(raw)
             continue
@@ -62,7 +63,9 @@ def fill(po_path: Path, table: dict[str, str | list[str]]) -> list[str]:
         kept = [
             line
             for line in lines
-            if not any(line in keys[k] for k in strs) and not line.startswith("#, fuzzy")
+            if not any(line in keys[k] for k in strs)
+            and not line.startswith("#, fuzzy")
+            and not line.startswith("#|")
         ]
         kept = [line.replace(", fuzzy", "") if line.startswith("#,") else line for line in kept]
         if plural:

@@ -80,7 +80,7 @@ def test_opening_the_link_signed_in_as_the_invitee_makes_them_a_reviewer(
     _invite(as_user(director), program, invitee.email, access="read_only", streams=["IMG"])
     response = as_user(invitee).get(_link(invitee.email))
     assert response.status_code == 302
-    assert response["Location"] == f"/en/applications/program/{program.code}/"
+    assert response["Location"] == f"/en/review/program/{program.code}/"
     assignment = RoleAssignment.objects.get(user=invitee, program=program)
     assert assignment.role == Role.FILE_REVIEWER
     assert assignment.read_only and assignment.streams == ["IMG"]
@@ -145,7 +145,7 @@ def test_signed_out_the_page_asks_to_sign_in_and_comes_back(as_user, program, di
         {"login": invitee.email, "password": factories.PASSWORD, "next": link},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == f"/en/applications/program/{program.code}/"
+    assert response.redirect_chain[-1][0] == f"/en/review/program/{program.code}/"
     assert RoleAssignment.objects.filter(user=invitee, role=Role.FILE_REVIEWER).exists()
     assert "You now review the files of" in response.content.decode()
 
@@ -172,7 +172,7 @@ def test_the_link_works_after_signing_up(as_user, program, director):
     assert assignment.program == program and assignment.role == Role.FILE_REVIEWER
     # opening the link now brings the reviewer to the files
     again = visitor.get(link)
-    assert again["Location"] == f"/en/applications/program/{program.code}/"
+    assert again["Location"] == f"/en/review/program/{program.code}/"
 
 
 def test_an_expired_link_is_refused_and_sending_again_makes_a_new_one(as_user, program, director):
@@ -257,7 +257,7 @@ def test_a_removed_reviewer_is_refused_at_their_next_request(as_user, program, d
     _invite(as_user(director), program, invitee.email)
     as_user(invitee).get(_link(invitee.email))
     reviewer_client = as_user(invitee)
-    files = f"/en/applications/program/{program.code}/"
+    files = f"/en/review/program/{program.code}/"
     assert reviewer_client.get(files).status_code == 200
     response = as_user(director).post(
         f"/en/programs/{program.code}/reviewers/{invitee.pk}/", {"action": "remove"}
@@ -279,7 +279,7 @@ def test_a_reviewer_added_before_invitations_can_be_removed(as_user, program, di
     as_user(director).post(
         f"/en/programs/{program.code}/reviewers/{reviewer.pk}/", {"action": "remove"}
     )
-    assert as_user(reviewer).get(f"/en/applications/program/{program.code}/").status_code == 403
+    assert as_user(reviewer).get(f"/en/review/program/{program.code}/").status_code == 403
 
 
 def _submitted_application(program, *, stream):  # type: ignore[no-untyped-def]
