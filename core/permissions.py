@@ -271,7 +271,8 @@ def _applicant_file_entry(user: Any, entry: Any) -> bool:
 def _document_view(user: Any, document: Any) -> bool:
     """A document's file: its applicant; the match administrator; staff of a program (director,
     administrator, file reviewer) or the PGME office of a school the document was assigned to
-    through an application, once that application is submitted (as for references)."""
+    through an application, once that application is submitted (as for references), unless
+    the program's masking rules hide it from them (``review.selectors.document_hidden_from``)."""
     roles = roles_of(user)
     if roles.match_admin or roles.applicant_id == document.applicant_id:
         return True
@@ -283,7 +284,7 @@ def _document_view(user: Any, document: Any) -> bool:
     from applications.models import ApplicationStatus
     from documents.models import DocumentAssignment
 
-    return (
+    assigned = (
         DocumentAssignment.objects.filter(
             document_id=document.pk, application__status=ApplicationStatus.SUBMITTED
         )
@@ -293,6 +294,12 @@ def _document_view(user: Any, document: Any) -> bool:
         )
         .exists()
     )
+    if not assigned:
+        return False
+    from review.selectors import document_hidden_from
+
+    # A program's masking rules (e.g. the photo until interviews) hold for a download by id too.
+    return not document_hidden_from(user, document)
 
 
 @rule("document.process")

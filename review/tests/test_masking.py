@@ -164,9 +164,11 @@ def test_the_director_sets_the_rules(as_user, world):
     assert "Choose one of the options" in page and not MaskingRule.objects.exists()
 
 
-def test_a_hidden_document_is_reported_for_the_download_rule(file):
-    """``document_hidden_from`` is what ``document.view`` should consult so that the photo is
-    not downloaded by its id either (documents:download); see docs/programs-review.md."""
+def test_a_hidden_document_is_not_downloaded_by_its_id_either(file, as_user):
+    """``document.view`` consults ``document_hidden_from``: the photo hidden from reviewers is
+    not served by ``documents:download`` either, while the director still gets it."""
+    from django.urls import reverse
+
     from review.selectors import document_hidden_from
 
     w = file
@@ -178,3 +180,8 @@ def test_a_hidden_document_is_reported_for_the_download_rule(file):
     assert not document_hidden_from(w.director, w.photo)
     assert not document_hidden_from(w.applicant.user, w.photo)
     assert not document_hidden_from(w.match_admin, w.photo)
+    download = reverse("documents:download", args=[w.photo.pk])
+    assert as_user(w.reviewer).get(download).status_code == 403
+    assert as_user(w.pgme).get(download).status_code == 403
+    assert as_user(w.director).get(download).status_code == 200
+    assert as_user(w.reviewer).get(reverse("documents:download", args=[w.cv.pk])).status_code == 200
