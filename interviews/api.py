@@ -23,6 +23,7 @@ from cycles.selectors import current_cycle
 from interviews import selectors, services
 from interviews.models import ChangeSource, InterviewOffer, InterviewSlot
 from programs.models import Program
+from programs.selectors import current_program_or_404
 
 router = Router(tags=["interviews"])
 
@@ -96,12 +97,7 @@ class PickIn(Schema):
 
 
 def _program(code: str) -> Program:
-    cycle = current_cycle()
-    if cycle is None:
-        raise HttpError(404, "No match cycle is open.")
-    return get_object_or_404(
-        Program.objects.select_related("school", "cycle"), cycle=cycle, code=code
-    )
+    return current_program_or_404(code)
 
 
 def _refused(error: DomainError) -> Status:

@@ -42,17 +42,13 @@ from interviews.models import (
     InterviewUpload,
 )
 from programs.models import Program
+from programs.selectors import current_program_or_404
 
 # --- The program's side -------------------------------------------------------------------------
 
 
 def _program(code: str) -> Program:
-    cycle = current_cycle()
-    if cycle is None:
-        raise Http404(_("No match cycle is open."))
-    return get_object_or_404(
-        Program.objects.select_related("school", "cycle"), cycle=cycle, code=code
-    )
+    return current_program_or_404(code)
 
 
 def _back(program: Program, anchor: str = "") -> HttpResponse:

@@ -112,6 +112,23 @@ def program_by_code(cycle: Cycle, code: str) -> Program | None:
     return program_queryset(cycle).filter(code=code).first()
 
 
+def current_program_or_404(code: str) -> Program:
+    """The program of the current cycle with this code (its school and cycle loaded), for the
+    workspace's pages and endpoints; HTTP 404 with a translated message otherwise."""
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    from cycles.selectors import current_cycle
+
+    cycle = current_cycle()
+    if cycle is None:
+        raise Http404(_("No match cycle is open."))
+    found = Program.objects.select_related("school", "cycle").filter(cycle=cycle, code=code).first()
+    if found is None:
+        raise Http404(_("No program has this code."))
+    return found
+
+
 def programs_of_staff(roles: Any, cycle: Cycle) -> QuerySet[Program]:
     """Programs a staff member works on: by program role or by their school's PGME office."""
     ids: set[int] = set()

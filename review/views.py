@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,8 +24,9 @@ from applications.selectors import assemble_application
 from core.errors import DomainError
 from core.pdf import pdf_response
 from core.permissions import can, require
-from cycles.selectors import TORONTO, current_cycle
+from cycles.selectors import TORONTO
 from programs.models import Program, Quota
+from programs.selectors import current_program_or_404
 from review import selectors, services
 from review.forms import (
     CriterionForm,
@@ -45,10 +46,7 @@ _SESSION_QUERY = "review-list-query-{}"
 
 
 def _program(code: str) -> Program:
-    cycle = current_cycle()
-    if cycle is None:
-        raise Http404(_("No match cycle is open."))
-    return get_object_or_404(Program.objects.select_related("school"), cycle=cycle, code=code)
+    return current_program_or_404(code)
 
 
 def _list_access(request: HttpRequest, code: str) -> tuple[Program, list[Quota]]:
