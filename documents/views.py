@@ -120,6 +120,9 @@ def download(request: HttpRequest, document_id: int) -> HttpResponse:
     require(request.user, "document.view", document)
     if not document.file:
         raise Http404(_("This document has not arrived yet."))
+    from review.services import document_download_record
+
+    document_download_record(user=request.user, document=document)  # the program's log
     extension = document.file.name.rsplit(".", 1)[-1]
     response = FileResponse(
         document.file.open("rb"),

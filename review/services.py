@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import PROGRAM_ROLES, User
 from applications.models import Application, ApplicationStatus
 from core.audit import audit
 from core.errors import DomainError
@@ -430,6 +430,37 @@ def saved_filter_delete(*, user: User, saved: SavedFilter) -> None:
 
 
 # --- Openings of files ---------------------------------------------------------------------------
+
+
+def document_download_record(*, user: Any, document: Any) -> int:
+    """Log a document downloaded by id (``documents:download``) by someone of a program's side:
+    one opening of each submitted application of theirs the document is assigned to (as the
+    reader's own download link does). The applicant and the match administrator are not
+    logged. Returns the number of rows written."""
+    from core.permissions import roles_of
+
+    roles = roles_of(user)
+    if roles.match_admin or roles.applicant_id == document.applicant_id:
+        return 0
+    programs = roles.programs_with(*PROGRAM_ROLES)
+    if not programs and not roles.school_ids:
+        return 0
+    from django.db.models import Q
+
+    applications = list(
+        Application.objects.filter(
+            document_assignments__document=document, status=ApplicationStatus.SUBMITTED
+        )
+        .filter(Q(program_id__in=programs) | Q(program__school_id__in=roles.school_ids))
+        .distinct()
+    )
+    FileAccess.objects.bulk_create(
+        FileAccess(
+            application=a, user=user, email=user.email, what=AccessKind.DOCUMENT, document=document
+        )
+        for a in applications
+    )
+    return len(applications)
 
 
 def file_access_record(

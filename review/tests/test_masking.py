@@ -189,3 +189,21 @@ def test_a_hidden_document_is_not_downloaded_by_its_id_either(file, as_user):
     assert as_user(w.pgme).get(download).status_code == 403
     assert as_user(w.director).get(download).status_code == 200
     assert as_user(w.reviewer).get(reverse("documents:download", args=[w.cv.pk])).status_code == 200
+
+
+def test_a_download_by_id_is_logged_for_the_program_but_not_for_the_applicant(file, as_user):
+    """"Every opening of a file is logged": documents:download counts as one, like the
+    reader's own link; the applicant reading their own document is not the program's log."""
+    from django.urls import reverse
+
+    from review.models import AccessKind, FileAccess
+
+    w = file
+    download = reverse("documents:download", args=[w.cv.pk])
+    assert as_user(w.reviewer).get(download).status_code == 200
+    logged = FileAccess.objects.get(user=w.reviewer)
+    assert logged.application == w.cmg and logged.what == AccessKind.DOCUMENT
+    assert logged.document == w.cv
+    assert as_user(w.applicant.user).get(download).status_code == 200
+    assert as_user(w.match_admin).get(download).status_code == 200
+    assert FileAccess.objects.count() == 1
