@@ -192,7 +192,7 @@ def test_a_hidden_document_is_not_downloaded_by_its_id_either(file, as_user):
 
 
 def test_a_download_by_id_is_logged_for_the_program_but_not_for_the_applicant(file, as_user):
-    """"Every opening of a file is logged": documents:download counts as one, like the
+    """ "Every opening of a file is logged": documents:download counts as one, like the
     reader's own link; the applicant reading their own document is not the program's log."""
     from django.urls import reverse
 
