@@ -417,7 +417,7 @@ PERSONAS = [
         f"applicant@{DOMAIN}",
         "Applicant (IMG, on the Alberta AIMG list)",
         "A complete file: My Information, documents, references (claim the early letter); "
-        "applications, rank order list; results at noon on match day",
+        "applications and interview statuses, rank order list; results at noon on match day",
     ),
     Persona(
         "couple",
@@ -430,7 +430,8 @@ PERSONAS = [
         "director",
         f"director@{DOMAIN}",
         "Program director (Family Medicine, Toronto)",
-        "My programs: applications, quotas, the quota rank order lists; program results",
+        "My programs: file review (criteria, scores, notes, assignments, masking), interview "
+        "statuses and slots, rank lists of interviewed applicants, the description draft; results",
     ),
     Persona(
         "program_admin",
@@ -442,13 +443,14 @@ PERSONAS = [
         "reviewer",
         f"reviewer@{DOMAIN}",
         "File reviewer (same program)",
-        "Read and note files; may not rank",
+        "File review: read, score and note files, set interview statuses; may not rank",
     ),
     Persona(
         "pgme",
         f"pgme@{DOMAIN}",
         "PGME office (University of Toronto)",
-        "Approve descriptions, quotas, reversion; see the school's results",
+        "Approve descriptions (IM-UOFT is waiting) and rank lists; quotas and reversion; "
+        "the school's results",
     ),
     Persona("aimg", f"aimg@{DOMAIN}", "Assessment body (Alberta, AIMG)", "The Alberta IMG list"),
     Persona(
