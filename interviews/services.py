@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationStatus
 from core.audit import audit
+from core.db import atomic_with_retry
 from core.errors import DomainError
 from cycles.deadlines import format_toronto, require_iteration, require_window
 from cycles.models import Iteration, MilestoneKind
@@ -135,7 +136,7 @@ def interview_status_set(
     return InterviewOffer.objects.get(application_id=application.pk)
 
 
-@transaction.atomic
+@atomic_with_retry
 def interview_statuses_set(
     *,
     actor: Any,
@@ -313,7 +314,7 @@ def _renumber_waitlist(quota_id: int) -> None:
 # --- CSV upload --------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_with_retry
 def interview_csv_import(
     *,
     actor: Any,
@@ -695,7 +696,7 @@ def _require_invitation(offer: InterviewOffer, now: dt.datetime, what: str) -> I
     return release
 
 
-@transaction.atomic
+@atomic_with_retry
 def slot_pick(
     *, actor: Any, offer: InterviewOffer, slot: InterviewSlot, now: dt.datetime | None = None
 ) -> InterviewBooking:
@@ -790,7 +791,7 @@ def slot_pick(
     return booking
 
 
-@transaction.atomic
+@atomic_with_retry
 def interview_decline(
     *, actor: Any, offer: InterviewOffer, now: dt.datetime | None = None
 ) -> InterviewOffer | None:
