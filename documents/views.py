@@ -115,14 +115,21 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def download(request: HttpRequest, document_id: int) -> HttpResponse:
-    """Stream the file, only to those ``document.view`` allows; never shown inline."""
+    """Stream the file, only to those ``document.view`` allows; never shown inline. A program's
+    download is logged in its file review (the reader's own link logs it there instead)."""
     document = get_object_or_404(Document, pk=document_id)
+    response = serve_document(request, document)
+    from review.services import document_download_record
+
+    document_download_record(user=request.user, document=document)
+    return response
+
+
+def serve_document(request: HttpRequest, document: Document) -> HttpResponse:
+    """The file of ``document`` as an attachment, after ``document.view``."""
     require(request.user, "document.view", document)
     if not document.file:
         raise Http404(_("This document has not arrived yet."))
-    from review.services import document_download_record
-
-    document_download_record(user=request.user, document=document)  # the program's log
     extension = document.file.name.rsplit(".", 1)[-1]
     response = FileResponse(
         document.file.open("rb"),

@@ -616,7 +616,7 @@ def reader_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def document(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
     """A document of the application, from the reader: refused when masked; logged."""
     from documents.models import DocumentAssignment
-    from documents.views import download
+    from documents.views import serve_document
 
     application = _readable(request, pk)
     assignment = get_object_or_404(
@@ -626,13 +626,14 @@ def document(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
     )
     if selectors.document_masked(assignment.document, _masked(request, application)):
         raise PermissionDenied("review.masked")
+    response = serve_document(request, assignment.document)  # refuses before anything is logged
     services.file_access_record(
         user=request.user,
         application=application,
         what=AccessKind.DOCUMENT,
         document=assignment.document,
     )
-    return download(request, document_id)
+    return response
 
 
 def _reader_redirect(application: Application, anchor: str) -> HttpResponse:
