@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from core.tokens import digest
 from integrations.models import ApiToken, Organisation
-from integrations.services import token_digest
 
 
 def organisation_for_token(raw: str) -> Organisation | None:
@@ -14,7 +14,7 @@ def organisation_for_token(raw: str) -> Organisation | None:
         return None
     token = (
         ApiToken.objects.select_related("organisation")
-        .filter(digest=token_digest(raw), revoked_at__isnull=True, organisation__active=True)
+        .filter(digest=digest(raw), revoked_at__isnull=True, organisation__active=True)
         .first()
     )
     if token is None:

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit
+from core.tokens import digest, new_secret
 from integrations.models import ApiToken, Organisation
 
 TOKEN_PREFIX = "jmlg_"
 
 
-def token_digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
 @transaction.atomic
 def token_issue(*, actor: Any | None, organisation: Organisation) -> tuple[ApiToken, str]:
     """A new token for ``organisation``: the row, and the raw token (shown once, never stored)."""
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    raw = TOKEN_PREFIX + new_secret()
     token = ApiToken.objects.create(
-        organisation=organisation, prefix=raw[: len(TOKEN_PREFIX) + 6], digest=token_digest(raw)
+        organisation=organisation, prefix=raw[: len(TOKEN_PREFIX) + 6], digest=digest(raw)
     )
     audit(actor=actor, action="integrations.token.issued", target=token)
     return token, raw

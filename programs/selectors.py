@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -10,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.choices import PROVINCES_WITH_IMG_LIST, Province, Stream
+from core.tokens import digest
 from cycles.models import Cycle
 from programs.models import (
     DESCRIPTION_SECTIONS,
@@ -348,11 +348,7 @@ def invitation_for_token(token: str) -> ReviewerInvitation | None:
     """The invitation whose current link is ``token``."""
     if not token or len(token) > 200:
         return None
-    return invitation_for_hash(hash_token(token))
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return invitation_for_hash(digest(token))
 
 
 def verified_addresses(user: Any) -> set[str]:

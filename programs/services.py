@@ -4,7 +4,6 @@ requirements, file reviewers invited by e-mail (docs/programs.md)."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.choices import TrainingLanguage
 from core.errors import DomainError
+from core.tokens import digest, new_secret
 from cycles.deadlines import format_toronto, require_iteration, require_window
 from cycles.models import MilestoneKind
 from programs import emails, selectors
@@ -466,8 +466,8 @@ def _takes_part_as_applicant(user: Any, program: Program) -> bool:
 
 
 def _new_token(invitation: ReviewerInvitation) -> str:
-    token = secrets.token_urlsafe(32)
-    invitation.token_hash = selectors.hash_token(token)
+    token = new_secret()
+    invitation.token_hash = digest(token)
     invitation.sent_at = timezone.now()
     invitation.expires_at = invitation.sent_at + dt.timedelta(days=invitation_days())
     return token
@@ -605,7 +605,7 @@ def reviewer_invitation_accept(*, user: Any, token_hash: str) -> ReviewerInvitat
     """Accept an invitation by its link, signed in as the invited address: the user becomes a
     file reviewer of the program with the access and streams of the invitation. The link works
     once; a cancelled, expired or replaced link is refused with a message saying what to do.
-    ``token_hash`` is the SHA-256 of the link's token (``selectors.hash_token``)."""
+    ``token_hash`` is the SHA-256 of the link's token (``core.tokens.digest``)."""
     from accounts.models import Role, RoleAssignment
     from core.permissions import forget_roles
 

@@ -20,6 +20,7 @@ from applicants.models import ApplicantProfile
 from core.choices import PROVINCES_WITH_IMG_LIST, Stream
 from core.errors import DomainError
 from core.permissions import can, require, roles_of
+from core.tokens import digest
 from cycles.models import Cycle, MilestoneKind
 from cycles.selectors import current_cycle, current_iteration, has_passed, milestone_at
 from programs import selectors, services
@@ -543,7 +544,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """An invitation link. Signed in with the invited address: accepted (the person becomes a
     file reviewer). Not signed in: sign in or create an account, then come back here (the link
     is remembered for this browser: signing in accepts it). Another account: told so."""
-    token_hash = selectors.hash_token(token) if 0 < len(token) <= 200 else ""
+    token_hash = digest(token) if 0 < len(token) <= 200 else ""
     found = selectors.invitation_for_hash(token_hash)
     if found is None:
         return render(request, "programs/invitation.html", {"unknown": True}, status=404)

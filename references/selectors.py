@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from applicants.models import ApplicantProfile
 from applications.models import Application, ApplicationStatus
+from core.tokens import digest
 from cycles.models import Cycle
 from programs.models import Discipline, Program
 from references import questions as q
@@ -23,10 +23,6 @@ from references.models import (
     ReferenceState,
     StructuredForm,
 )
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def requests_of(applicant: ApplicantProfile, cycle: Cycle) -> list[ReferenceRequest]:
@@ -95,7 +91,7 @@ def request_for_token(token: str) -> ReferenceRequest | None:
         return None
     return (
         ReferenceRequest.objects.select_related("applicant", "discipline", "cycle")
-        .filter(token_hash=hash_token(token))
+        .filter(token_hash=digest(token))
         .first()
     )
 

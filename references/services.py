@@ -31,6 +31,7 @@ from applicants.selectors import participation_active
 from applications.models import Application, ApplicationStatus
 from core.audit import audit
 from core.errors import DomainError
+from core.tokens import digest, new_secret
 from cycles.deadlines import require_iteration, require_window
 from cycles.models import Cycle, MilestoneKind
 from cycles.selectors import has_passed
@@ -47,7 +48,7 @@ from references.models import (
     ReferenceState,
     StructuredForm,
 )
-from references.selectors import hash_token, link_expired
+from references.selectors import link_expired
 
 _ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
@@ -227,8 +228,8 @@ def reference_request_update(
 def issue_link(request: ReferenceRequest) -> str:
     """A new random link token for ``request``; only its SHA-256 is stored. Any earlier link of
     the request stops working. Called inside a transaction (finalising, re-sending, printing)."""
-    token = secrets.token_urlsafe(32)
-    request.token_hash = hashlib.sha256(token.encode()).hexdigest()
+    token = new_secret()
+    request.token_hash = digest(token)
     request.token_expires_at = timezone.now() + dt.timedelta(days=settings.REFERENCE_LINK_DAYS)
     request.save(update_fields=["token_hash", "token_expires_at"])
     return token
@@ -358,7 +359,7 @@ def _submit_window(request: ReferenceRequest) -> None:
 
 def _lock_for_referee(request: ReferenceRequest, token: str) -> ReferenceRequest:
     locked = ReferenceRequest.objects.select_for_update().select_related("cycle").get(pk=request.pk)
-    if not token or locked.token_hash != hash_token(token):
+    if not token or locked.token_hash != digest(token):
         raise DomainError(
             _("This link is no longer valid. Use the most recent link you received."),
             code="bad_token",
