@@ -279,22 +279,9 @@ def _document_view(user: Any, document: Any) -> bool:
     programs = roles.programs_with(*STAFF)
     if not programs and not roles.school_ids:
         return False
-    from django.db.models import Q
+    from documents.selectors import applications_reaching
 
-    from applications.models import ApplicationStatus
-    from documents.models import DocumentAssignment
-
-    assigned = (
-        DocumentAssignment.objects.filter(
-            document_id=document.pk, application__status=ApplicationStatus.SUBMITTED
-        )
-        .filter(
-            Q(application__program_id__in=programs)
-            | Q(application__program__school_id__in=roles.school_ids)
-        )
-        .exists()
-    )
-    if not assigned:
+    if not applications_reaching(document, roles).exists():
         return False
     from review.selectors import document_hidden_from
 

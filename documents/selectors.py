@@ -188,3 +188,22 @@ def reference_translations_of(applicant_id: int | None) -> QuerySet[TranslationR
         .select_related("reference")
         .order_by("requested_at", "id")
     )
+
+
+def applications_reaching(document: Any, roles: Any) -> QuerySet[Application]:
+    """The submitted applications that carry ``document`` to a program ``roles`` (from
+    ``core.permissions.roles_of``) works on as director, administrator or file reviewer, or to
+    a program of their school's PGME office: how the program side reaches a document. Used by
+    the ``document.view`` rule, the masking check and the log of downloads."""
+    from accounts.models import PROGRAM_ROLES
+
+    return (
+        Application.objects.filter(
+            document_assignments__document=document, status=ApplicationStatus.SUBMITTED
+        )
+        .filter(
+            Q(program_id__in=roles.programs_with(*PROGRAM_ROLES))
+            | Q(program__school_id__in=roles.school_ids)
+        )
+        .distinct()
+    )

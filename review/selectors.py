@@ -210,21 +210,13 @@ def document_hidden_from(user: Any, document: Any, *, now: dt.datetime | None = 
     roles = roles_of(user)
     if roles.match_admin or roles.applicant_id == document.applicant_id:
         return False
-    programs = (
-        Program.objects.filter(
-            applications__document_assignments__document=document,
-            applications__status=ApplicationStatus.SUBMITTED,
-        )
-        .distinct()
-        .select_related("school")
-    )
+    from documents.selectors import applications_reaching
+
+    programs = Program.objects.filter(
+        pk__in=applications_reaching(document, roles).values("program_id")
+    ).select_related("school")
     hidden = False
     for program in programs:
-        if not (
-            program.pk in roles.programs_with(*PROGRAM_ROLES)
-            or program.school_id in roles.school_ids
-        ):
-            continue
         masked = masked_items(
             program, viewer=user, iteration=iteration_of_program(program), now=now
         )

@@ -442,18 +442,11 @@ def document_download_record(*, user: Any, document: Any) -> int:
     roles = roles_of(user)
     if roles.match_admin or roles.applicant_id == document.applicant_id:
         return 0
-    programs = roles.programs_with(*PROGRAM_ROLES)
-    if not programs and not roles.school_ids:
+    if not roles.programs_with(*PROGRAM_ROLES) and not roles.school_ids:
         return 0
-    from django.db.models import Q
+    from documents.selectors import applications_reaching
 
-    applications = list(
-        Application.objects.filter(
-            document_assignments__document=document, status=ApplicationStatus.SUBMITTED
-        )
-        .filter(Q(program_id__in=programs) | Q(program__school_id__in=roles.school_ids))
-        .distinct()
-    )
+    applications = list(applications_reaching(document, roles))
     FileAccess.objects.bulk_create(
         FileAccess(
             application=a, user=user, email=user.email, what=AccessKind.DOCUMENT, document=document
