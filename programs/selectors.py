@@ -112,9 +112,10 @@ def program_by_code(cycle: Cycle, code: str) -> Program | None:
     return program_queryset(cycle).filter(code=code).first()
 
 
-def current_program_or_404(code: str) -> Program:
-    """The program of the current cycle with this code (its school and cycle loaded), for the
-    workspace's pages and endpoints; HTTP 404 with a translated message otherwise."""
+def current_program_or_404(code: str, *, with_quotas: bool = False) -> Program:
+    """The program of the current cycle with this code (its school and cycle loaded; with
+    ``with_quotas``, as ``program_queryset`` loads it for the directory and program pages);
+    HTTP 404 with a translated message otherwise."""
     from django.http import Http404
     from django.utils.translation import gettext as _
 
@@ -123,7 +124,8 @@ def current_program_or_404(code: str) -> Program:
     cycle = current_cycle()
     if cycle is None:
         raise Http404(_("No match cycle is open."))
-    found = Program.objects.select_related("school", "cycle").filter(cycle=cycle, code=code).first()
+    programs = program_queryset(cycle) if with_quotas else Program.objects.filter(cycle=cycle)
+    found = programs.select_related("school", "cycle").filter(code=code).first()
     if found is None:
         raise Http404(_("No program has this code."))
     return found

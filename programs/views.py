@@ -113,10 +113,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    cycle = _cycle_or_404()
-    program = selectors.program_by_code(cycle, code)
-    if program is None:
-        raise Http404(_("No program has this code."))
+    program = selectors.current_program_or_404(code, with_quotas=True)
     applicant = _viewer_applicant(request)
     return render(
         request,
@@ -125,7 +122,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "program": program,
             "published": selectors.latest_published(program),
             "chains": selectors.reversion_chains(program),
-            "openness": _openness(applicant, [program], cycle),
+            "openness": _openness(applicant, [program], program.cycle),
             "applicant": applicant,
             "can_describe": can(request.user, "program.describe", program),
             "can_see_quotas": can(request.user, "program.edit", program),
@@ -176,10 +173,7 @@ def _quota_prefetch() -> Any:
 
 
 def _program_or_404(code: str) -> Program:
-    program = selectors.program_by_code(_cycle_or_404(), code)
-    if program is None:
-        raise Http404(_("No program has this code."))
-    return program
+    return selectors.current_program_or_404(code, with_quotas=True)
 
 
 @login_required
@@ -582,10 +576,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def requirements(request: HttpRequest, code: str) -> HttpResponse:
     """What the program requires in an application: director, administrator, PGME office."""
-    cycle = _cycle_or_404()
-    program = selectors.program_by_code(cycle, code)
-    if program is None:
-        raise Http404(_("No program has this code."))
+    program = selectors.current_program_or_404(code, with_quotas=True)
     require(request.user, "program.edit", program)
     form = RequirementForm(request.POST or None)
     if request.method == "POST":
