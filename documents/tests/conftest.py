@@ -160,3 +160,30 @@ def mspr(applicant, cycle):  # type: ignore[no-untyped-def]
         upload=make_pdf(),
         filename="mspr.pdf",
     )
+
+
+# --- Translations (MSPR and references) ---
+
+
+@pytest.fixture
+def translation_lead_days(settings):  # type: ignore[no-untyped-def]
+    """Requests close 7 days before the application deadline (in 9 days): in 2 days."""
+    settings.TRANSLATION_LEAD_DAYS = 7
+
+
+@pytest.fixture
+def translation_fee(cycle):  # type: ignore[no-untyped-def]
+    from fees.models import AdministrativeFee
+
+    return AdministrativeFee.objects.create(
+        schedule=cycle.fee_schedule,
+        code="translation",
+        label_en="Translation",
+        label_fr="Traduction",
+        amount_cents=15000,
+    )
+
+
+@pytest.fixture
+def translator(organisation_with_token):  # type: ignore[no-untyped-def]
+    return organisation_with_token(OrganisationKind.TRANSLATOR)

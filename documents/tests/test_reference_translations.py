@@ -29,32 +29,10 @@ from references import services as refs
 from references.models import Delivery, ReferenceKind
 from references.selectors import form_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("translation_lead_days")]
 
 API = "/en/api/documents/third-party/translations"
 LETTER_TEXT = "Confidential praise"
-
-
-@pytest.fixture(autouse=True)
-def _lead_days(settings):  # type: ignore[no-untyped-def]
-    """Requests close 7 days before the application deadline (in 9 days): in 2 days."""
-    settings.TRANSLATION_LEAD_DAYS = 7
-
-
-@pytest.fixture
-def translation_fee(cycle):  # type: ignore[no-untyped-def]
-    return AdministrativeFee.objects.create(
-        schedule=cycle.fee_schedule,
-        code="translation",
-        label_en="Translation",
-        label_fr="Traduction",
-        amount_cents=15000,
-    )
-
-
-@pytest.fixture
-def translator(organisation_with_token):  # type: ignore[no-untyped-def]
-    return organisation_with_token(OrganisationKind.TRANSLATOR)
 
 
 def _received(applicant, cycle, kind=ReferenceKind.NARRATIVE, referee_language="en"):  # type: ignore[no-untyped-def]

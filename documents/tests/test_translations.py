@@ -16,34 +16,12 @@ from core.errors import DomainError
 from documents.models import Document, DocumentStatus, TranslationRequest, TranslationState
 from documents.services import outside_translation_upload, translation_request
 from documents.tests.conftest import make_encrypted_pdf, make_pdf, upload
-from fees.models import AdministrativeFee, EntryKind, LedgerEntry
+from fees.models import EntryKind, LedgerEntry
 from integrations.models import OrganisationKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("translation_lead_days")]
 
 API = "/en/api/documents/third-party/translations"
-
-
-@pytest.fixture(autouse=True)
-def _lead_days(settings):  # type: ignore[no-untyped-def]
-    """Requests close 7 days before the application deadline (in 9 days): in 2 days."""
-    settings.TRANSLATION_LEAD_DAYS = 7
-
-
-@pytest.fixture
-def translation_fee(cycle):  # type: ignore[no-untyped-def]
-    return AdministrativeFee.objects.create(
-        schedule=cycle.fee_schedule,
-        code="translation",
-        label_en="MSPR translation",
-        label_fr="Traduction du DREM",
-        amount_cents=15000,
-    )
-
-
-@pytest.fixture
-def translator(organisation_with_token):  # type: ignore[no-untyped-def]
-    return organisation_with_token(OrganisationKind.TRANSLATOR)
 
 
 def test_a_request_charges_the_fee_and_shows_a_requested_translation(
