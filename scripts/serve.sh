@@ -5,7 +5,7 @@ set -e
 BIN=${BIN:-.venv/bin}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
-"$BIN/python" manage.py run_huey --workers 1 --quiet >var/huey.log 2>&1 &
+"$BIN/python" manage.py run_huey --worker-type process --workers 1 --quiet >var/huey.log 2>&1 &
 HUEY_PID=$!
 trap 'kill $HUEY_PID 2>/dev/null || true' EXIT INT TERM
 echo "Jumelage is at http://$HOST:$PORT/  (Ctrl-C to stop)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -175,6 +176,62 @@ def test_a_passed_deadline_leaves_the_question_unresolved() -> None:
     found = find_stable(compile_instance(inst), deadline=time.monotonic() - 1)
     assert found.status == "unresolved"
     assert found.assignment is None
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_with_a_time_limit_the_whole_formula_is_solved_apart_with_the_same_answer(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a deadline the whole formula is solved in a forked child (killed at the
+    deadline); its answer must be the one this process finds."""
+    from matchengine import exact
+    from matchengine.generate import generate
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    market = compile_instance(generate(applicants=150, programs=20, couples_share=0.1, seed=seed))
+    forks = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    apart = find_stable(market, deadline=time.monotonic() + 60)
+    assert len(forks) == 1
+    here = find_stable(market)
+    assert apart.status == here.status
+    assert apart.status in ("stable", "no-stable-matching")
+    if apart.status == "stable":
+        assert apart.assignment is not None
+        assert find_blocks(market, apart.assignment) == []
+    monkeypatch.setattr(exact, "_may_fork", lambda: False)
+    assert find_stable(market, deadline=time.monotonic() + 60).status == here.status
+
+
+class _DeafSolver:
+    """A solver that ignores interrupts and works for a minute (Glucose between restarts)."""
+
+    def solve_limited(self, expect_interrupt: bool = False) -> bool:
+        time.sleep(60)
+        return True
+
+    def get_model(self) -> list[int]:
+        return [1]
+
+
+def test_the_time_limit_holds_even_when_the_solver_ignores_interrupts() -> None:
+    from matchengine.exact import _solve_in_child
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    start = time.monotonic()
+    sat, literals = _solve_in_child(_DeafSolver(), time.monotonic() + 0.5)
+    assert (sat, literals) == (None, None)
+    assert time.monotonic() - start < 10  # the child is stopped, not waited for (60 s)
 
 
 @given(
