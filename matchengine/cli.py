@@ -176,6 +176,9 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             programs=args.programs,
             couples_share=args.couples_share,
             seed=args.seed,
+            couples_solo_share=args.couples_solo_share,
+            couples_home_bias=args.couples_home_bias,
+            couples_pairs=args.couples_pairs,
         )
     except ValueError as exc:
         raise BadInput(f"generate: {exc}") from None
@@ -290,6 +293,29 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         metavar="F",
         help="share of applicants in couples (0 to 1, default 0)",
+    )
+    p.add_argument(
+        "--couples-solo-share",
+        type=_share,
+        default=0.6,
+        metavar="F",
+        help="share of couples whose list ends with options leaving one member unmatched "
+        "(default 0.6)",
+    )
+    p.add_argument(
+        "--couples-home-bias",
+        type=_share,
+        default=0.75,
+        metavar="F",
+        help="share of a couple member's picks from the couple's home site (0 to below 1, "
+        "default 0.75)",
+    )
+    p.add_argument(
+        "--couples-pairs",
+        type=float,
+        default=None,
+        metavar="K",
+        help="mean number of pairs a couple ranks (default twice the list length, 24)",
     )
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     p.add_argument("-o", "--output", metavar="FILE", required=True)

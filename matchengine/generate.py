@@ -19,9 +19,15 @@ own ``random.Random(seed)``, never the global generator).  The market:
 * **Reversion**: ``reversion_share`` of the IMG quotas ``reverts_to`` their CMG twin
   (CMG quotas never revert, so there are no chains and no cycles).
 * **Couples**: ``couples_share`` of the applicants are paired.  Members have empty own
-  rankings; the couple ranks pairs built from the members' individual lists, favouring
-  pairs in the same site (often the very same program), and often ends with a few options
-  that leave one member unmatched.  Never ``[null, null]``, never a repeat.
+  rankings; the couple ranks pairs built from the members' individual lists (each drawn
+  with home-site bias ``couples_home_bias``), favouring pairs in the same site (often the
+  very same program), about ``couples_pairs`` of them (default twice ``list_length``);
+  ``couples_solo_share`` of the couples end their list with one to three options that
+  leave one member unmatched.  Never ``[null, null]``, never a repeat.
+
+  How stable matchings fare depends on these three knobs far more than on the share of
+  couples (``bench/README.md``, scenario b4): the one-member options especially make
+  markets with no stable matching common.  The defaults are the harsh end.
 
 Pure Python, linear in the total list length: a million applicants take a few seconds.
 """
@@ -65,6 +71,9 @@ def generate(
     program_rank_share: float = 0.6,
     img_share: float = 0.3,
     reversion_share: float = 0.2,
+    couples_solo_share: float = 0.6,
+    couples_home_bias: float = 0.75,
+    couples_pairs: float | None = None,
 ) -> dict[str, Any]:
     """A synthetic ``match-instance/1`` market (see the module docstring).
 
@@ -84,6 +93,9 @@ def generate(
             program_rank_share=program_rank_share,
             img_share=img_share,
             reversion_share=reversion_share,
+            couples_solo_share=couples_solo_share,
+            couples_home_bias=couples_home_bias,
+            couples_pairs=2.0 * list_length if couples_pairs is None else couples_pairs,
         )
     finally:
         if enabled:
@@ -126,6 +138,9 @@ def _generate(
     program_rank_share: float,
     img_share: float,
     reversion_share: float,
+    couples_solo_share: float,
+    couples_home_bias: float,
+    couples_pairs: float,
 ) -> dict[str, Any]:
     if applicants < 0 or programs < 0:
         raise ValueError("applicants and programs must be >= 0")
@@ -134,11 +149,18 @@ def _generate(
         ("program_rank_share", program_rank_share),
         ("img_share", img_share),
         ("reversion_share", reversion_share),
+        ("couples_solo_share", couples_solo_share),
     ):
         if not 0.0 <= share <= 1.0:
             raise ValueError(f"{name} must be between 0 and 1, got {share}")
     if list_length < 0:
         raise ValueError("list_length must be >= 0")
+    if not 0.0 <= couples_home_bias < 1.0:
+        raise ValueError(
+            f"couples_home_bias must be at least 0 and below 1, got {couples_home_bias}"
+        )
+    if not couples_pairs >= 0:  # also refuses NaN
+        raise ValueError("couples_pairs must be >= 0")
     if positions is None:
         positions = round(0.9 * applicants)
     if positions < 0:
@@ -257,16 +279,20 @@ def _generate(
     # ---- couples: pairs from the members' own lists, same site favoured
     couple_options: list[list[tuple[int | None, int | None]]] = []
     for a, b in couple_members:
-        la, lb = draw_list(a, 0.75), draw_list(b, 0.75)
+        la, lb = draw_list(a, couples_home_bias), draw_list(b, couples_home_bias)
         scored: list[tuple[float, int, int]] = []
         for ra, p in enumerate(la):
             for rb, q in enumerate(lb):
                 bonus = (6.0 if p == q else 5.0) if site[p] == site[q] else 0.0
                 scored.append((ra + rb - bonus + 2.0 * rnd(), p, q))
         scored.sort()
-        want = max(1, round(rng.gammavariate(3.0, 2.0 * list_length / 3.0))) if scored else 0
+        want = (
+            max(1, round(rng.gammavariate(3.0, couples_pairs / 3.0)))
+            if scored and couples_pairs
+            else 0
+        )
         options: list[tuple[int | None, int | None]] = [(p, q) for _, p, q in scored[:want]]
-        if rnd() < 0.6:  # fall-back options leaving one member unmatched
+        if rnd() < couples_solo_share:  # fall-back options leaving one member unmatched
             tail: list[tuple[int | None, int | None]] = []
             if la:
                 tail.append((la[0], None))

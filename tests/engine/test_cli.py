@@ -187,6 +187,24 @@ def test_generate_writes_an_instance(tmp_path: Path) -> None:
     assert done.returncode == 2
 
 
+def test_generate_shapes_couples_lists_and_refuses_a_bad_shape(tmp_path: Path) -> None:
+    out = tmp_path / "gen.json"
+    done = run("generate", "--applicants", "400", "--programs", "40", "--couples-share", "0.2",
+               "--couples-solo-share", "0", "--couples-pairs", "3", "--seed", "2",
+               "-o", out)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    couples = json.loads(out.read_text(encoding="utf-8"))["couples"]
+    assert couples
+    assert all(None not in pair for c in couples for pair in c["ranking"])
+    out.unlink()
+    done = run("generate", "--applicants", "50", "--programs", "8", "--couples-share", "0.2",
+               "--couples-home-bias", "1", "-o", out)  # fmt: skip
+    assert done.returncode == 2
+    assert "couples_home_bias must be at least 0 and below 1" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+
+
 def test_explain_an_applicant_and_a_program(files: tuple[Path, Path]) -> None:
     pytest.importorskip("matchengine.explain")
     inst, out = files

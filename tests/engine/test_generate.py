@@ -58,6 +58,33 @@ def test_edge_cases_are_valid(kwargs: dict[str, Any]) -> None:
     validate_instance(generate(seed=3, **kwargs))
 
 
+def test_couples_lists_follow_their_shape_knobs() -> None:
+    base = {"applicants": 4000, "programs": 400, "couples_share": 0.2, "seed": 4}
+    harsh = generate(**base)
+    plain = generate(**base, couples_solo_share=0.0)
+    short = generate(**base, couples_solo_share=0.0, couples_pairs=4.0)
+    spread = generate(**base, couples_solo_share=0.0, couples_home_bias=0.0)
+
+    def solo(inst: dict[str, Any]) -> float:
+        lists = [c["ranking"] for c in inst["couples"]]
+        return sum(any(None in pair for pair in lst) for lst in lists) / len(lists)
+
+    def mean_pairs(inst: dict[str, Any]) -> float:
+        return statistics.mean(len(c["ranking"]) for c in inst["couples"])
+
+    def same_site(inst: dict[str, Any]) -> float:
+        pairs = [p for c in inst["couples"] for p in c["ranking"] if None not in p]
+        return sum(p.rsplit("-", 1)[0].split("-")[1] == q.rsplit("-", 1)[0].split("-")[1]
+                   for p, q in pairs) / len(pairs)  # fmt: skip
+
+    assert 0.5 < solo(harsh) < 0.7  # the default: 60% of couples
+    assert solo(plain) == 0.0
+    assert mean_pairs(short) < 6 < 18 < mean_pairs(plain)
+    assert same_site(spread) < same_site(plain)
+    for inst in (harsh, plain, short, spread):
+        validate_instance(inst)
+
+
 @pytest.mark.parametrize(
     "kwargs",
     [
@@ -66,6 +93,10 @@ def test_edge_cases_are_valid(kwargs: dict[str, Any]) -> None:
         {"applicants": 5, "programs": 5, "img_share": -0.1},
         {"applicants": 5, "programs": 5, "positions": -2},
         {"applicants": 5, "programs": 5, "list_length": -1.0},
+        {"applicants": 5, "programs": 5, "couples_solo_share": 1.2},
+        {"applicants": 5, "programs": 5, "couples_home_bias": 1.0},
+        {"applicants": 5, "programs": 5, "couples_pairs": -3.0},
+        {"applicants": 5, "programs": 5, "couples_pairs": float("nan")},
     ],
 )
 def test_bad_parameters_are_refused(kwargs: dict[str, Any]) -> None:
