@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Benchmarks of the matching engine.
 
-``.venv/bin/python bench/run.py [--quick] [--only abcde] [--json OUT]``
+``.venv/bin/python bench/run.py [--quick] [--only abcdef] [--json OUT]``
 
 Scenarios (synthetic markets from ``matchengine.generate``; see bench/README.md):
 
@@ -16,7 +16,10 @@ d. 1,000,000 applicants (singles), in a subprocess to measure its peak RSS.
    Targets: solve <= 30 s, peak RSS <= 8 GB.
 e. Side by side with the PyPI ``matching`` package (``HospitalResident``) on the CaRMS-size
    instance without reversion (``matching`` has none); both must give the same
-   applicant-optimal matching.  Target: ours >= 100x faster.
+   applicant-optimal matching.  Target: ours >= 100x faster.  Also shown: the ratio when
+   theirs is followed by its own ``check_stability()`` (ours always verifies).
+f. The couples market of b2 (2.5%) with other shapes of couples' lists (the generator's
+   ``couples_*`` knobs): how stable matchings fare, and how fast they are solved.
 
 Timing is in-process with ``time.perf_counter``; each figure is the median of several runs.
 """
@@ -124,6 +127,18 @@ def scenario(
 SURVEY_TIME_LIMIT = 120.0
 
 
+#: Scenario f: the couples' list shapes surveyed at 2.5% in couples (generator knobs), and
+#: the shorter time limit per seed used there.
+COUPLES_SHAPES: tuple[tuple[str, dict[str, float]], ...] = (
+    ("f1", {}),
+    ("f2", {"couples_solo_share": 0.0}),
+    ("f3", {"couples_solo_share": 0.0, "couples_home_bias": 0.34}),
+    ("f4", {"couples_solo_share": 0.0, "couples_pairs": 12.0}),
+    ("f5", {"couples_solo_share": 0.2}),
+)
+SHAPES_TIME_LIMIT = 30.0
+
+
 class _HowSettled(logging.Handler):
     """Notes, from the engine's log, whether a local formula settled the question."""
 
@@ -137,19 +152,27 @@ class _HowSettled(logging.Handler):
             self.local = message.strip().split(":")[0]
 
 
-def couples_survey(label: str, share: float, seeds: range) -> dict[str, Any]:
+def couples_survey(
+    label: str,
+    share: float,
+    seeds: range,
+    *,
+    shape: dict[str, float] | None = None,
+    time_limit: float = SURVEY_TIME_LIMIT,
+) -> dict[str, Any]:
     """NRMP scale with ``share`` of applicants in couples, one run per seed: how often is
-    there a stable matching, and how long does solve take in each case?"""
+    there a stable matching, and how long does solve take in each case?  ``shape`` holds
+    the generator's couples knobs (``couples_solo_share`` and the like)."""
     runs = []
     engine_log = logging.getLogger("matchengine")
     for seed in seeds:
-        instance = generate(**NRMP, seed=seed, couples_share=share)
+        instance = generate(**NRMP, seed=seed, couples_share=share, **(shape or {}))
         handler = _HowSettled()
         engine_log.addHandler(handler)
         engine_log.setLevel(logging.INFO)
         start = time.perf_counter()
         try:
-            result = solve(instance, time_limit=SURVEY_TIME_LIMIT)
+            result = solve(instance, time_limit=time_limit)
         finally:
             engine_log.removeHandler(handler)
         how = "" if result["status"] == "stable" else f" ({handler.local or 'whole formula'})"
@@ -166,8 +189,10 @@ def couples_survey(label: str, share: float, seeds: range) -> dict[str, Any]:
     other = [r["solve_s"] for r in runs if r["status"] != "stable"]
     proven = [r["solve_s"] for r in runs if r["status"].startswith("no-stable-matching")]
     median = statistics.median(stable) if stable else None  # None: none was stable
+    described = ", ".join(f"{k.removeprefix('couples_')} {v:g}" for k, v in (shape or {}).items())
     return {
-        "name": f"{label}. {share:.1%} in couples, seeds {seeds.start}-{seeds.stop - 1}",
+        "name": f"{label}. {share:.1%} in couples, seeds {seeds.start}-{seeds.stop - 1}"
+        + (f" ({described})" if described else ""),
         "measure": "solve, one run per seed",
         "median_s": median,
         "runs": runs,
@@ -191,8 +216,15 @@ def ensure_matching() -> Any:
         return importlib.import_module("matching.games")
 
 
-def matching_solve(games: Any, instance: dict[str, Any]) -> dict[str, str | None]:
-    """Build a HospitalResident game from the instance (mutual lists) and solve it."""
+def matching_solve(
+    games: Any, instance: dict[str, Any], *, check: bool = False
+) -> tuple[dict[str, str | None], float]:
+    """Build a HospitalResident game from the instance (mutual lists) and solve it.
+
+    Returns the assignments and the seconds ``game.check_stability()`` took afterwards when
+    ``check`` is set (0.0 otherwise): the package's own stability check, the counterpart of
+    the verification every one of our solves runs before returning.
+    """
     capacity = {p["id"]: p["capacity"] for p in instance["programs"]}
     ranks = {p["id"]: set(p["ranking"]) for p in instance["programs"]}
     wants = {a["id"]: set(a["ranking"]) for a in instance["applicants"]}
@@ -213,14 +245,26 @@ def matching_solve(games: Any, instance: dict[str, Any]) -> dict[str, str | None
             resident_prefs, hospital_prefs, {p: capacity[p] for p in hospital_prefs}
         )
         matching = game.solve(optimal="resident")
+        checked = 0.0
+        if check:
+            start = time.perf_counter()
+            if not game.check_stability():
+                raise AssertionError("matching: its own check finds its result unstable")
+            checked = time.perf_counter() - start
     out: dict[str, str | None] = {a["id"]: None for a in instance["applicants"]}
     for hospital, residents in matching.items():
         for resident in residents:
             out[resident.name] = hospital.name
-    return out
+    return out, checked
 
 
 def compare_with_matching(repeats: int, matching_repeats: int) -> dict[str, Any]:
+    """Both engines on the same 5,000-applicant instance, runs interleaved.
+
+    Two ratios: "build + solve" (theirs stops at an unchecked matching) and "like for like"
+    (theirs followed by its own ``check_stability()``, since every one of our solves
+    validates the input and verifies its own result before returning).
+    """
     games = ensure_matching()
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 100_000))
     instance = generate(**CARMS, seed=5, reversion_share=0.0)
@@ -229,26 +273,35 @@ def compare_with_matching(repeats: int, matching_repeats: int) -> dict[str, Any]
     # machine is doing weighs on both alike.
     ours_runs: list[float] = []
     theirs_runs: list[float] = []
+    check_runs: list[float] = []
     per_round = max(1, repeats // max(1, matching_repeats))
     for _ in range(max(1, matching_repeats)):
-        _, runs, assignments = timed(lambda: matching_solve(games, instance), 1)
-        theirs_runs += runs
+        start = time.perf_counter()
+        assignments, checked = matching_solve(games, instance, check=True)
+        theirs_runs.append(time.perf_counter() - start - checked)
+        check_runs.append(checked)
         _, runs, result = timed(lambda: solve(instance), per_round)
         ours_runs += runs
     ours, theirs = statistics.median(ours_runs), statistics.median(theirs_runs)
+    checked = statistics.median(check_runs)
     same = result["assignments"] == assignments
     ratio = theirs / ours
+    ratio_checked = (theirs + checked) / ours
     return {
         "name": "e. vs PyPI matching 1.4.3 (5,000 singles, no reversion)",
         "size": size_of(instance),
-        "measure": "matching build+solve / our solve",
+        "measure": "matching build+solve (+ check_stability) / our solve (validate+match+verify)",
         "ours_median_s": ours,
         "ours_runs_s": ours_runs,
         "matching_median_s": theirs,
         "matching_runs_s": theirs_runs,
+        "matching_check_median_s": checked,
+        "matching_check_runs_s": check_runs,
         "ratio": ratio,
+        "ratio_checked": ratio_checked,
         "target_ratio": 100.0,
         "ok": same and ratio >= 100.0,
+        "ok_checked": same and ratio_checked >= 100.0,
         "same_assignments": same,
     }
 
@@ -319,8 +372,14 @@ def print_table(rows: list[dict[str, Any]]) -> None:
                 f"{r['name']:<58} {r['ratio']:>9.0f}x {'>= 100x':>10}  {'yes' if r['ok'] else 'NO'}"
             )
             print(
-                f"    ours {r['ours_median_s'] * 1000:.1f} ms, matching "
-                f"{r['matching_median_s']:.2f} s, same assignments: {r['same_assignments']}"
+                f"{'   like for like (theirs + its check_stability)':<58} "
+                f"{r['ratio_checked']:>9.0f}x {'>= 100x':>10}  "
+                f"{'yes' if r['ok_checked'] else 'NO'}"
+            )
+            print(
+                f"    ours {r['ours_median_s'] * 1000:.1f} ms, matching build+solve "
+                f"{r['matching_median_s']:.2f} s + check_stability "
+                f"{r['matching_check_median_s']:.2f} s, same assignments: {r['same_assignments']}"
             )
             continue
         shown = "-" if r["median_s"] is None else f"{r['median_s']:.3f}s"
@@ -360,10 +419,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="OUT", help="write the figures to this JSON file")
     parser.add_argument("--repeats", type=int, default=None, help="runs per figure")
     parser.add_argument(
-        "--only", default="abcde", help="scenario letters to run, e.g. --only ac (default all)"
+        "--only", default="abcdef", help="scenario letters to run, e.g. --only ac (default all)"
     )
     parser.add_argument(
-        "--survey", type=int, default=None, help="seeds for the couples surveys b2, b3 (default 4)"
+        "--survey",
+        type=int,
+        default=None,
+        help="seeds for the couples surveys b2, b3, f (default 4)",
     )
     parser.add_argument("--child-million", metavar="OUT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -374,10 +436,11 @@ def main(argv: list[str] | None = None) -> int:
     repeats = args.repeats or (3 if args.quick else 7)
     rows: list[dict[str, Any]] = []
     print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
+    speed_before = calibration()
     print(
-        f"machine speed now: {calibration():.2f} s for 10 million additions in a Python loop "
-        "(on this VM the same NRMP solve read 0.40 s and 0.63 s in one day: compare figures "
-        "taken at like speeds)"
+        f"machine speed now: {speed_before:.2f} s for 10 million additions in a Python loop "
+        "(on this VM the same NRMP solve read 0.40 s and 0.77 s in one day: compare figures "
+        "taken at like speeds; read again at the end)"
     )
     only = set(args.only)
     if "a" in only:
@@ -408,6 +471,13 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(couples_survey("b2", 0.025, seeds))
         print("b3. couples survey over seeds, 1% ...", flush=True)
         rows.append(couples_survey("b3", 0.01, seeds))
+    if "f" in only:
+        seeds = range(1, 1 + (args.survey or (2 if args.quick else 4)))
+        for label, shape in COUPLES_SHAPES:
+            print(f"{label}. 2.5% in couples, list shape {shape or 'default'} ...", flush=True)
+            rows.append(
+                couples_survey(label, 0.025, seeds, shape=shape, time_limit=SHAPES_TIME_LIMIT)
+            )
     if "c" in only:
         print("c. CaRMS scale ...", flush=True)
         rows.append(
@@ -426,6 +496,8 @@ def main(argv: list[str] | None = None) -> int:
         print("e. PyPI matching side by side ...", flush=True)
         rows.append(compare_with_matching(max(repeats, 11), 1 if args.quick else 3))
     print_table(rows)
+    speed_after = calibration()
+    print(f"machine speed: {speed_before:.2f} s at the start, {speed_after:.2f} s at the end")
     if args.json:
         figures = {
             "python": platform.python_version(),
@@ -433,6 +505,7 @@ def main(argv: list[str] | None = None) -> int:
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
             "repeats": repeats,
+            "calibration_s": [speed_before, speed_after],
             "scenarios": rows,
         }
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
