@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from typing import Any
 
@@ -200,6 +201,9 @@ def test_with_a_time_limit_the_whole_formula_is_solved_apart_with_the_same_answe
         return pid
 
     monkeypatch.setattr(os, "fork", counting_fork)
+    # The engine forks only when this process has one thread; pytest-xdist's workers have
+    # more (execnet's), and the child here runs nothing but the solver.
+    monkeypatch.setattr(exact, "_may_fork", lambda: True)
     apart = find_stable(market, deadline=time.monotonic() + 60)
     assert len(forks) == 1
     here = find_stable(market)
@@ -210,6 +214,7 @@ def test_with_a_time_limit_the_whole_formula_is_solved_apart_with_the_same_answe
         assert find_blocks(market, apart.assignment) == []
     monkeypatch.setattr(exact, "_may_fork", lambda: False)
     assert find_stable(market, deadline=time.monotonic() + 60).status == here.status
+    assert len(forks) == 1
 
 
 class _DeafSolver:
@@ -221,6 +226,19 @@ class _DeafSolver:
 
     def get_model(self) -> list[int]:
         return [1]
+
+
+def test_only_a_single_threaded_process_forks() -> None:
+    from matchengine import exact
+
+    done = threading.Event()
+    helper = threading.Thread(target=done.wait)
+    helper.start()
+    try:
+        assert not exact._may_fork()
+    finally:
+        done.set()
+        helper.join()
 
 
 def test_the_time_limit_holds_even_when_the_solver_ignores_interrupts() -> None:
