@@ -43,12 +43,8 @@ a timer interrupts the solver and the limit is only as good as Glucose's restart
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import marshal
-import os
-import select
-import signal
 import threading
 import time
 from bisect import bisect_left
@@ -57,6 +53,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
+from matchengine import forking
 from matchengine.instance import Market
 
 __all__ = ["Found", "find_stable", "settle"]
@@ -245,7 +242,7 @@ def find_stable(
             solver.conf_budget(conflicts)
         if deadline is not None and deadline <= time.monotonic():
             return Found("unresolved", None)
-        if programs is None and deadline is not None and _may_fork():
+        if programs is None and deadline is not None and forking.may_fork():
             sat, true = _solve_in_child(solver, deadline)
         else:
             sat = _solve_here(solver, deadline)
@@ -260,11 +257,6 @@ def find_stable(
             return Found("unresolved", None)  # a relaxation's model proves nothing
     assert true is not None
     return Found("stable", decode(true))
-
-
-def _may_fork() -> bool:
-    """Whether the whole formula may be solved in a forked child (see the module docstring)."""
-    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def _solve_here(solver: Any, deadline: float | None) -> bool | None:
@@ -285,60 +277,26 @@ def _solve_here(solver: Any, deadline: float | None) -> bool | None:
 def _solve_in_child(solver: Any, deadline: float) -> tuple[bool | None, set[int] | None]:
     """Solve in a forked child killed at ``deadline``: (satisfiable or None, true literals).
 
-    The child sends back ``marshal`` bytes of (result, positive literals of the model) and
-    leaves with ``os._exit`` (none of this process's cleanup runs twice).  If the child
-    cannot be started or dies without an answer, the solve runs here instead (the deadline
-    then as good as Glucose's restarts).
+    The child sends back ``marshal`` bytes of (result, positive literals of the model).  If
+    the child cannot be started or dies without an answer before the deadline, the solve
+    runs here instead (the deadline then as good as Glucose's restarts).
     """
-    try:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-    except OSError:
-        sat = _solve_here(solver, deadline)
-        return sat, _true_literals(solver) if sat else None
-    if pid == 0:  # the child
-        code = 1
-        try:
-            os.close(read_end)
-            sat = solver.solve_limited(expect_interrupt=False)
-            data = marshal.dumps((sat, _true_literals(solver) if sat else None))
-            view = memoryview(data)
-            while view:
-                view = view[os.write(write_end, view) :]
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    chunks: list[bytes] = []
-    finished = False
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            ready, _, _ = select.select([read_end], [], [], left)
-            if not ready:
-                continue
-            chunk = os.read(read_end, 1 << 20)
-            if not chunk:
-                finished = True
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(read_end)
-        if not finished:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-    if not finished:
+
+    def in_child() -> bytes:
+        sat = solver.solve_limited(expect_interrupt=False)
+        return marshal.dumps((sat, _true_literals(solver) if sat else None))
+
+    child = forking.start(in_child)
+    data = None if child is None else child.answer(deadline)
+    if data is not None:
+        sat, literals = marshal.loads(data)
+        return sat, literals
+    if child is not None and time.monotonic() >= deadline:
         log.info("exact search: the time limit passed; the solver's process was stopped")
         return None, None
-    if status != 0 or not chunks:
-        log.warning("exact search: the solver's process ended without an answer; solving here")
-        sat = _solve_here(solver, deadline)
-        return sat, _true_literals(solver) if sat else None
-    sat, literals = marshal.loads(b"".join(chunks))
-    return sat, literals
+    log.warning("exact search: no answer from the solver's process; solving here")
+    sat = _solve_here(solver, deadline)
+    return sat, _true_literals(solver) if sat else None
 
 
 def _true_literals(solver: Any) -> set[int]:

@@ -47,15 +47,14 @@ Everything is keyed by sorted ids, so the order of the input arrays never matter
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import os
-import threading
 import time
 from bisect import insort
 from collections.abc import Callable
 from typing import Any
 
+from matchengine import forking
 from matchengine.instance import (
     FAST_HASH,
     InstanceError,
@@ -194,46 +193,28 @@ def _hash_alongside(instance: dict[str, Any]) -> Callable[[], str]:
     applicants = instance.get("applicants") if isinstance(instance, dict) else None
     if (
         FAST_HASH
-        or not hasattr(os, "fork")
         or os.environ.get("MATCHENGINE_FORK", "1") == "0"
-        or threading.active_count() != 1
+        or not forking.may_fork()
         or not isinstance(applicants, list)
         or len(applicants) < FORK_HASH_MIN_APPLICANTS
     ):
         return here
-    try:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return here
-    if pid == 0:  # the child: hash, report, leave
-        code = 1
+
+    def in_child() -> bytes:
         try:
-            os.close(read_end)
-            gc.disable()
-            try:
-                message = canonical_sha256(instance, validated=True)
-            except InstanceError as exc:
-                message = "!" + str(exc)
-            data = message.encode("utf-8")
-            while data:
-                data = data[os.write(write_end, data) :]
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
+            return canonical_sha256(instance, validated=True).encode("utf-8")
+        except InstanceError as exc:
+            return ("!" + str(exc)).encode("utf-8")
+
+    child = forking.start(in_child)
+    if child is None:
+        return here
 
     def join() -> str:
-        chunks = []
-        try:
-            while chunk := os.read(read_end, 65536):
-                chunks.append(chunk)
-        finally:
-            os.close(read_end)
-            _, status = os.waitpid(pid, 0)
-        text = b"".join(chunks).decode("utf-8", "replace")
-        if status != 0 or not text:
+        data = child.answer()
+        if data is None:
             return here()
+        text = data.decode("utf-8", "replace")
         if text.startswith("!"):
             raise InstanceError(text[1:])
         return text

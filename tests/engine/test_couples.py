@@ -181,29 +181,14 @@ def test_a_passed_deadline_leaves_the_question_unresolved() -> None:
 
 @pytest.mark.parametrize("seed", range(4))
 def test_with_a_time_limit_the_whole_formula_is_solved_apart_with_the_same_answer(
-    seed: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, monkeypatch: pytest.MonkeyPatch, forks: list[int]
 ) -> None:
     """With a deadline the whole formula is solved in a forked child (killed at the
     deadline); its answer must be the one this process finds."""
-    from matchengine import exact
+    from matchengine import forking
     from matchengine.generate import generate
 
-    if not hasattr(os, "fork"):
-        pytest.skip("no fork on this platform")
     market = compile_instance(generate(applicants=150, programs=20, couples_share=0.1, seed=seed))
-    forks = []
-    real_fork = os.fork
-
-    def counting_fork() -> int:
-        pid = real_fork()
-        if pid:
-            forks.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", counting_fork)
-    # The engine forks only when this process has one thread; pytest-xdist's workers have
-    # more (execnet's), and the child here runs nothing but the solver.
-    monkeypatch.setattr(exact, "_may_fork", lambda: True)
     apart = find_stable(market, deadline=time.monotonic() + 60)
     assert len(forks) == 1
     here = find_stable(market)
@@ -212,7 +197,7 @@ def test_with_a_time_limit_the_whole_formula_is_solved_apart_with_the_same_answe
     if apart.status == "stable":
         assert apart.assignment is not None
         assert find_blocks(market, apart.assignment) == []
-    monkeypatch.setattr(exact, "_may_fork", lambda: False)
+    monkeypatch.setattr(forking, "may_fork", lambda: False)
     assert find_stable(market, deadline=time.monotonic() + 60).status == here.status
     assert len(forks) == 1
 
@@ -229,13 +214,13 @@ class _DeafSolver:
 
 
 def test_only_a_single_threaded_process_forks() -> None:
-    from matchengine import exact
+    from matchengine import forking
 
     done = threading.Event()
     helper = threading.Thread(target=done.wait)
     helper.start()
     try:
-        assert not exact._may_fork()
+        assert not forking.may_fork()
     finally:
         done.set()
         helper.join()

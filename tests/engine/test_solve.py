@@ -118,13 +118,16 @@ def test_same_instance_same_result() -> None:
     assert solve(inst) == solve(copy.deepcopy(inst))
 
 
-def test_large_instances_are_hashed_in_a_child_process(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_large_instances_are_hashed_in_a_child_process(
+    monkeypatch: pytest.MonkeyPatch, forks: list[int]
+) -> None:
     import matchengine.solver as solver
 
     monkeypatch.setattr(solver, "FORK_HASH_MIN_APPLICANTS", 1)
     monkeypatch.setattr(solver, "FAST_HASH", False)  # the fork is the path without orjson
     inst = small()
     result = solve(inst)
+    assert forks
     assert result["instance_sha256"] == canonical_sha256(inst)
     inst["x-note"] = "\ud800"  # cannot be written as UTF-8
     with pytest.raises(InstanceError, match="not valid Unicode"):
