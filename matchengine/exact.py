@@ -37,8 +37,9 @@ The search runs under ``deadline``; building the formula checks the deadline too
 looks at an interrupt only when it restarts, which on the whole market's formula can be
 tens of seconds late (measured: a 30 s limit ending after 54 s).  So the whole formula is
 solved in a forked child process (copy-on-write: it inherits the solver as it stands) that
-the parent kills at the deadline, when this process may fork (POSIX, one thread); otherwise
-a timer interrupts the solver and the limit is only as good as Glucose's restarts.
+the parent kills at the deadline, when this process may fork (POSIX, one thread, no
+``MATCHENGINE_FORK=0``); otherwise a timer interrupts the solver and the limit is only as
+good as Glucose's restarts.
 """
 
 from __future__ import annotations

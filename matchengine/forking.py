@@ -5,7 +5,8 @@ Used where a second process pays: hashing a large instance while this one valida
 deadline that the solver itself would overrun (:mod:`matchengine.exact`).  The child sees
 this process's memory as it was at the fork (copy-on-write), runs one function, writes the
 bytes it returns and leaves with ``os._exit`` (none of this process's cleanup runs twice).
-Forking is refused unless this process has a single thread (POSIX only).
+Forking is refused unless this process has a single thread (POSIX only), and always when
+the environment sets ``MATCHENGINE_FORK=0``.
 """
 
 from __future__ import annotations
@@ -23,8 +24,13 @@ __all__ = ["Child", "may_fork", "start"]
 
 
 def may_fork() -> bool:
-    """Whether this process may fork: POSIX, and no thread but this one."""
-    return hasattr(os, "fork") and threading.active_count() == 1
+    """Whether this process may fork: POSIX, no thread but this one, ``MATCHENGINE_FORK``
+    not set to ``0``."""
+    return (
+        hasattr(os, "fork")
+        and threading.active_count() == 1
+        and os.environ.get("MATCHENGINE_FORK", "1") != "0"
+    )
 
 
 class Child:

@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import time
 from bisect import insort
 from collections.abc import Callable
@@ -193,7 +192,6 @@ def _hash_alongside(instance: dict[str, Any]) -> Callable[[], str]:
     applicants = instance.get("applicants") if isinstance(instance, dict) else None
     if (
         FAST_HASH
-        or os.environ.get("MATCHENGINE_FORK", "1") == "0"
         or not forking.may_fork()
         or not isinstance(applicants, list)
         or len(applicants) < FORK_HASH_MIN_APPLICANTS

@@ -213,8 +213,14 @@ class _DeafSolver:
         return [1]
 
 
-def test_only_a_single_threaded_process_forks() -> None:
+def test_only_a_single_threaded_process_forks(monkeypatch: pytest.MonkeyPatch) -> None:
     from matchengine import forking
+
+    if hasattr(os, "fork") and threading.active_count() == 1:
+        assert forking.may_fork()
+        monkeypatch.setenv("MATCHENGINE_FORK", "0")
+        assert not forking.may_fork()
+        monkeypatch.delenv("MATCHENGINE_FORK")
 
     done = threading.Event()
     helper = threading.Thread(target=done.wait)
