@@ -22,7 +22,6 @@ from core.permissions import can, require, roles_of
 from cycles.selectors import current_cycle
 from interviews import selectors, services
 from interviews.models import ChangeSource, InterviewOffer, InterviewSlot
-from programs.models import Program
 from programs.selectors import current_program_or_404
 
 router = Router(tags=["interviews"])
@@ -96,10 +95,6 @@ class PickIn(Schema):
     slot_id: int
 
 
-def _program(code: str) -> Program:
-    return current_program_or_404(code)
-
-
 def _refused(error: DomainError) -> Status:
     code = 409 if error.code == "slot_full" else 400
     return Status(code, ErrorOut(detail=error.message, code=error.code))
@@ -123,7 +118,7 @@ def _status_out(row: selectors.ProgramRow) -> StatusOut:
 @router.get("/program/{code}/statuses", response=list[StatusOut])
 def program_statuses(request: HttpRequest, code: str, status: str = "", stream: str = ""):  # type: ignore[no-untyped-def]
     """The interview status of each submitted application the caller may read."""
-    found = _program(code)
+    found = current_program_or_404(code)
     require(request.user, "program.view_applications", found)
     rows = selectors.program_rows(found, viewer=request.user, status=status, stream=stream)
     return [_status_out(r) for r in rows]
@@ -132,7 +127,7 @@ def program_statuses(request: HttpRequest, code: str, status: str = "", stream: 
 @router.post("/program/{code}/statuses", response={200: StatusOut, 400: ErrorOut, 409: ErrorOut})
 def program_status_set(request: HttpRequest, code: str, payload: StatusIn):  # type: ignore[no-untyped-def]
     """Set one application's status (and message, waitlist place)."""
-    found = _program(code)
+    found = current_program_or_404(code)
     application = get_object_or_404(
         Application.objects.select_related("program__school", "quota", "applicant"),
         pk=payload.application_id,
@@ -159,7 +154,7 @@ def program_status_set(request: HttpRequest, code: str, payload: StatusIn):  # t
 def program_slots(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
     """The program's slots and bookings; applicants of streams the caller may not read are
     shown as a booked seat without a name."""
-    found = _program(code)
+    found = current_program_or_404(code)
     require(request.user, "program.view_applications", found)
     out = []
     for slot in selectors.slots_of(found):

@@ -47,10 +47,6 @@ from programs.selectors import current_program_or_404
 # --- The program's side -------------------------------------------------------------------------
 
 
-def _program(code: str) -> Program:
-    return current_program_or_404(code)
-
-
 def _back(program: Program, anchor: str = "") -> HttpResponse:
     url = reverse("interviews:program", args=[program.code])
     return redirect(f"{url}#{anchor}" if anchor else url)
@@ -106,7 +102,7 @@ def _slot_rows(user: Any, program: Program) -> list[dict[str, Any]]:
 @login_required
 def program(request: HttpRequest, code: str) -> HttpResponse:
     """The program's interview page."""
-    found = _program(code)
+    found = current_program_or_404(code)
     require(request.user, "program.view_applications", found)
     filters = {
         "status": request.GET.get("status", ""),
@@ -154,7 +150,7 @@ def program(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def offer(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """One application: its status, message, place on the waitlist, and its history."""
-    found = _program(code)
+    found = current_program_or_404(code)
     application = get_object_or_404(
         Application.objects.select_related("program__school", "quota", "applicant__user"),
         pk=pk,
@@ -214,7 +210,7 @@ def offer(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def bulk(request: HttpRequest, code: str) -> HttpResponse:
     """The same status (and message) for every ticked application."""
-    found = _program(code)
+    found = current_program_or_404(code)
     require(request.user, "program.view_applications", found)
     ids = {int(v) for v in request.POST.getlist("application") if v.isdigit()}
     form = BulkStatusForm(request.POST)
@@ -252,7 +248,7 @@ def bulk(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def upload(request: HttpRequest, code: str) -> HttpResponse:
-    found = _program(code)
+    found = current_program_or_404(code)
     require(request.user, "program.view_applications", found)
     if not _decidable(request.user, found):
         raise PermissionDenied("interview.decide")
@@ -290,7 +286,7 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def upload_report(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    found = _program(code)
+    found = current_program_or_404(code)
     require(request.user, "program.view_applications", found)
     report = get_object_or_404(InterviewUpload, pk=pk, program=found)
     if report.uploaded_by_id != request.user.pk:  # its rows may name any stream's applicants
@@ -315,7 +311,7 @@ def _csv_cell(value: Any) -> str:
 @login_required
 def statuses_csv(request: HttpRequest, code: str) -> HttpResponse:
     """The list of statuses as CSV, in the upload's columns (edit it, upload it back)."""
-    found = _program(code)
+    found = current_program_or_404(code)
     require(request.user, "program.view_applications", found)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -356,7 +352,7 @@ def statuses_csv(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def slots_publish(request: HttpRequest, code: str) -> HttpResponse:
-    found = _program(code)
+    found = current_program_or_404(code)
     require(request.user, "program.manage_review", found)
     form = SlotForm(request.POST)
     if not form.is_valid():
@@ -387,7 +383,7 @@ def slots_publish(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def slot_withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    found = _program(code)
+    found = current_program_or_404(code)
     require(request.user, "program.manage_review", found)
     slot = get_object_or_404(InterviewSlot, pk=pk, program=found)
     try:
@@ -403,7 +399,7 @@ def slot_withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def release(request: HttpRequest, code: str) -> HttpResponse:
     """Schedule (or move) the release, release now, or take back a release to come."""
-    found = _program(code)
+    found = current_program_or_404(code)
     require(request.user, "program.manage_review", found)
     action = request.POST.get("action", "schedule")
     try:
@@ -438,7 +434,7 @@ def release(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def program_ics(request: HttpRequest, code: str) -> HttpResponse:
     """Every booked interview of the program the viewer may read, as an iCalendar file."""
-    found = _program(code)
+    found = current_program_or_404(code)
     require(request.user, "program.view_applications", found)
     bookings = [
         b

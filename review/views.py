@@ -45,13 +45,9 @@ _SESSION_QUERY = "review-list-query-{}"
 # --- The list ----------------------------------------------------------------------------------
 
 
-def _program(code: str) -> Program:
-    return current_program_or_404(code)
-
-
 def _list_access(request: HttpRequest, code: str) -> tuple[Program, list[Quota]]:
     """The program and the quotas whose files the user may review; 403 when none."""
-    program = _program(code)
+    program = current_program_or_404(code)
     require(request.user, "program.view_applications", program)
     quotas = selectors.visible_quotas(program, request.user)
     if not quotas:
@@ -384,7 +380,7 @@ def _reviewer(program: Program, user_id: str | None, *, remove: bool) -> User:
 def assign_bulk(request: HttpRequest, code: str) -> HttpResponse:
     """Give the selected files to a reviewer (or take them back): the director and
     administrators."""
-    program = _program(code)
+    program = current_program_or_404(code)
     require(request.user, "program.manage_review", program)
     query = services.clean_query(request.POST.get("query", ""))
     ids = [int(i) for i in request.POST.getlist("application") if i.isdigit()]
@@ -436,7 +432,7 @@ def assign_bulk(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def settings_page(request: HttpRequest, code: str) -> HttpResponse:
     """The program's scoring criteria and masking rules: the director and administrators."""
-    program = _program(code)
+    program = current_program_or_404(code)
     require(request.user, "program.manage_review", program)
     rules = {r.item: r.until for r in MaskingRule.objects.filter(program=program)}
     masking = MaskingForm(
@@ -479,7 +475,7 @@ def _settings_redirect(program: Program) -> HttpResponse:
 def criterion_save(
     request: HttpRequest, code: str, criterion_id: int | None = None
 ) -> HttpResponse:
-    program = _program(code)
+    program = current_program_or_404(code)
     require(request.user, "program.manage_review", program)
     criterion = (
         get_object_or_404(Criterion, pk=criterion_id, program=program) if criterion_id else None
@@ -513,7 +509,7 @@ def criterion_save(
 @login_required
 @require_POST
 def criterion_delete(request: HttpRequest, code: str, criterion_id: int) -> HttpResponse:
-    program = _program(code)
+    program = current_program_or_404(code)
     require(request.user, "program.manage_review", program)
     criterion = get_object_or_404(Criterion, pk=criterion_id, program=program)
     try:
@@ -528,7 +524,7 @@ def criterion_delete(request: HttpRequest, code: str, criterion_id: int) -> Http
 @login_required
 @require_POST
 def masking_save(request: HttpRequest, code: str) -> HttpResponse:
-    program = _program(code)
+    program = current_program_or_404(code)
     require(request.user, "program.manage_review", program)
     form = MaskingForm(request.POST)
     if not form.is_valid():
