@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from applications.models import Application, ApplicationNote
-from notifications.services import absolute_url, notify
+from notifications.services import absolute_url, notify, recipient_language
 
 
 def _queue_for_directors(
@@ -19,7 +19,7 @@ def _queue_for_directors(
     ).select_related("user")
     for assignment in directors:
         user = assignment.user
-        language = user.language or "en"
+        language = recipient_language(user)
         url = absolute_url("review:reader", language=language, args=(application.pk,))
         notify(
             kind=f"applications.{template}",

@@ -4,7 +4,7 @@ service's transaction, in the applicant's language. One e-mail per status change
 from __future__ import annotations
 
 from documents.models import Document, DocumentStatusChange, TranslationRequest
-from notifications.services import absolute_url, notify
+from notifications.services import absolute_url, notify, recipient_language
 
 
 def _queue(document: Document, template: str) -> None:
@@ -12,7 +12,7 @@ def _queue(document: Document, template: str) -> None:
         pk=document.pk
     )
     user = document.applicant.user
-    language = user.language or "en"
+    language = recipient_language(user)
     change = (
         DocumentStatusChange.objects.filter(document=document)
         .order_by("-pk")
@@ -51,7 +51,7 @@ def queue_reference_translation_delivered(request: TranslationRequest) -> None:
     reference = request.reference
     assert reference is not None
     user = reference.applicant.user
-    language = user.language or "en"
+    language = recipient_language(user)
     url = absolute_url("references:mine", language=language)
     notify(
         kind="document.reference_translation",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from interviews.models import InterviewBooking, InterviewOffer, InterviewStatus
-from notifications.services import absolute_url, notify
+from notifications.services import absolute_url, notify, recipient_language
 
 
 def _applicant_user(offer: InterviewOffer) -> Any:
@@ -28,7 +28,7 @@ def queue_status_email(offer: InterviewOffer, *, change_id: int) -> None:
 
 def _queue_status(offer: InterviewOffer, *, key: str) -> None:
     user = _applicant_user(offer)
-    language = user.language or "en"
+    language = recipient_language(user)
     notify(
         kind="interviews.status",
         to_user=user,
@@ -55,7 +55,7 @@ def queue_invitation_email(
         _queue_status(offer, key=f"interviews.invitation:{key}")
         return
     user = _applicant_user(offer)
-    language = user.language or "en"
+    language = recipient_language(user)
     notify(
         kind="interviews.invitation",
         to_user=user,
@@ -75,7 +75,7 @@ def queue_booking_email(booking: InterviewBooking) -> None:
     """Confirm the time the applicant picked (or moved to), with the link and instructions."""
     offer = booking.offer
     user = _applicant_user(offer)
-    language = user.language or "en"
+    language = recipient_language(user)
     notify(
         kind="interviews.booking",
         to_user=user,

@@ -19,7 +19,7 @@ from cycles.deadlines import format_toronto
 from cycles.models import Iteration, MilestoneKind
 from cycles.selectors import current_iteration, milestone_at
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import notify, recipient_language
 from ranking import selectors as ranking_selectors
 
 REMINDER_DAYS = (1, 7)  # smallest first: the bucket the remaining time falls in
@@ -109,7 +109,7 @@ def deadline_reminders_send(*, now: dt.datetime | None = None) -> int:
     created = 0
     for applicant in _participants(iteration):
         user = applicant.user
-        language = user.language or "en"
+        language = recipient_language(user)
         for milestone, at, days in due:
             if not has_something_to_do(applicant, milestone, iteration):
                 continue

@@ -65,6 +65,11 @@ def absolute_url(viewname: str, *, language: str, args: tuple[Any, ...] = ()) ->
         return f"https://{Site.objects.get_current().domain}{reverse(viewname, args=args)}"
 
 
+def recipient_language(user: Any) -> str:
+    """The language an account's e-mails are written in: its own, else the site's default."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
 def notify(
     *,
     kind: str,
@@ -93,11 +98,7 @@ def notify(
             _("This e-mail has no recipient address: add an e-mail address and try again."),
             code="no_address",
         )
-    language = (
-        language
-        or (getattr(to_user, "language", "") if to_user is not None else "")
-        or settings.LANGUAGE_CODE
-    )
+    language = language or recipient_language(to_user)
     context = dict(context or {})
     with translation.override(language):
         subject = _render(

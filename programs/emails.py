@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from cycles.deadlines import format_toronto
-from notifications.services import absolute_url, notify
+from notifications.services import absolute_url, notify, recipient_language
 
 
 def _program_people(working: Any) -> list[Any]:
@@ -39,7 +39,7 @@ def queue_description_decision(working: Any, *, published: Any = None) -> None:
     moment = published.approved_at if approved else working.returned_at
     version = published.version if approved else None
     for user in _program_people(working):
-        language = user.language or "en"
+        language = recipient_language(user)
         url = absolute_url(
             "programs:detail" if approved else "programs:edit",
             language=language,

@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from applicants.models import ApplicantProfile, Couple
-from notifications.services import absolute_url, notify
+from notifications.services import absolute_url, notify, recipient_language
 
 
 def _queue(recipient: ApplicantProfile, couple: Couple, template: str) -> None:
     user = recipient.user
-    language = user.language or "en"
+    language = recipient_language(user)
     url = absolute_url("ranking:couple", language=language)
     notify(
         kind=f"ranking.{template}",
@@ -64,7 +64,7 @@ def queue_approval_requested(approval: Any) -> None:
     ).select_related("user")
     for assignment in offices:
         user = assignment.user
-        language = user.language or "en"
+        language = recipient_language(user)
         notify(
             kind="ranking.approval_requested",
             to_user=user,
@@ -109,7 +109,7 @@ def queue_approval_decided(approval: Any) -> None:
     ):
         recipients.setdefault(submitter.pk, submitter)
     for user in recipients.values():
-        language = user.language or "en"
+        language = recipient_language(user)
         notify(
             kind=f"ranking.{template}",
             to_user=user,

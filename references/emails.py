@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.utils import translation
 
 from cycles.deadlines import format_toronto
-from notifications.services import absolute_url, notify
+from notifications.services import absolute_url, notify, recipient_language
 from references.models import ReferenceRequest
 
 
@@ -61,13 +61,14 @@ def queue_receipt_to_applicant(request: ReferenceRequest) -> None:
     if request.applicant is None:
         return
     user = request.applicant.user
-    with translation.override(user.language or "en"):
+    language = recipient_language(user)
+    with translation.override(language):
         received = format_toronto(request.received_at) if request.received_at else ""
-    url = absolute_url("references:mine", language=user.language or "en")
+    url = absolute_url("references:mine", language=language)
     notify(
         kind="reference.receipt",
         to_user=user,
-        language=user.language or "en",
+        language=language,
         dedupe_key=f"reference.receipt:{request.reference_id}",
         context={
             "request": request,
