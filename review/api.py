@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from applications.models import Application, ApplicationStatus
+from applications.models import Application
 from core.errors import DomainError
 from core.permissions import require
 from cycles.selectors import current_cycle
@@ -196,16 +196,6 @@ def review_list(request: HttpRequest, code: str, filters: Query[ReviewFiltersIn]
     return JsonResponse(body, encoder=DjangoJSONEncoder)
 
 
-def _application(request: HttpRequest, pk: int) -> Application:
-    application = get_object_or_404(
-        Application.objects.select_related("program__school", "quota__iteration", "applicant"),
-        pk=pk,
-        status=ApplicationStatus.SUBMITTED,
-    )
-    require(request.user, "application.review", application)
-    return application
-
-
 def _scores_out(application: Application, request: HttpRequest) -> ScoresOut:
     panel = selectors.reader_panel(application, viewer=request.user)
     return ScoresOut(
@@ -249,7 +239,7 @@ def _scores_out(application: Application, request: HttpRequest) -> ScoresOut:
 def scores(request: HttpRequest, application_id: int) -> ScoresOut:
     """The program's criteria with my scores and the reviewers' means (each reviewer's scores
     for the director and administrators)."""
-    return _scores_out(_application(request, application_id), request)
+    return _scores_out(selectors.readable_application(request.user, application_id), request)
 
 
 @router.put(
@@ -259,7 +249,7 @@ def scores(request: HttpRequest, application_id: int) -> ScoresOut:
 def put_my_scores(request: HttpRequest, application_id: int, payload: ScoresIn):  # type: ignore[no-untyped-def]
     """Set my scores of the application (the criteria named; null clears one). All or
     nothing: one bad value and nothing is saved."""
-    application = _application(request, application_id)
+    application = selectors.readable_application(request.user, application_id)
     require(request.user, "review.write", application)
     values = {s.criterion_id: s.value for s in payload.scores}
     if len(values) != len(payload.scores):

@@ -28,7 +28,7 @@ from applications.selectors import (
     AssembledApplication,
 )
 from core.choices import Province, Stream
-from core.permissions import can
+from core.permissions import can, require
 from cycles.models import Iteration, MilestoneKind
 from cycles.selectors import milestone_at
 from programs.models import Program, Quota
@@ -952,3 +952,17 @@ def saved_filters(user: Any, program: Program) -> list[SavedFilter]:
 
 def access_kind_label(code: str) -> str:
     return str(AccessKind(code).label)
+
+
+def readable_application(user: Any, pk: int) -> Application:
+    """The submitted application ``pk`` if ``user`` may review it: HTTP 404 when there is no
+    such submitted application, 403 (``PermissionDenied``) when the user is refused."""
+    from django.shortcuts import get_object_or_404
+
+    application = get_object_or_404(
+        Application.objects.select_related("program__school", "quota__iteration", "applicant"),
+        pk=pk,
+        status=ApplicationStatus.SUBMITTED,
+    )
+    require(user, "application.review", application)
+    return application

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from applications.models import Application, ApplicationStatus
+from applications.models import Application
 from applications.selectors import assemble_application
 from core.errors import DomainError
 from core.pdf import pdf_response
@@ -542,17 +542,6 @@ def masking_save(request: HttpRequest, code: str) -> HttpResponse:
 # --- The reader --------------------------------------------------------------------------------
 
 
-def _readable(request: HttpRequest, pk: int) -> Application:
-    """A submitted application the user may review (404 if not submitted, 403 if refused)."""
-    application = get_object_or_404(
-        Application.objects.select_related("program__school", "quota__iteration", "applicant"),
-        pk=pk,
-        status=ApplicationStatus.SUBMITTED,
-    )
-    require(request.user, "application.review", application)
-    return application
-
-
 def _masked(request: HttpRequest, application: Application) -> dict[str, str]:
     return selectors.masked_items(
         application.program, viewer=request.user, iteration=application.quota.iteration
@@ -563,7 +552,7 @@ def _masked(request: HttpRequest, application: Application) -> dict[str, str]:
 def reader(request: HttpRequest, pk: int) -> HttpResponse:
     """One submitted application as the program receives it, masked for the viewer, with the
     reviewer's panel beside it. Every opening is logged."""
-    application = _readable(request, pk)
+    application = selectors.readable_application(request.user, pk)
     services.file_access_record(user=request.user, application=application, what=AccessKind.READER)
     masked = _masked(request, application)
     assembled = selectors.mask_application(
@@ -594,7 +583,7 @@ def reader(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def reader_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _readable(request, pk)
+    application = selectors.readable_application(request.user, pk)
     services.file_access_record(user=request.user, application=application, what=AccessKind.PDF)
     masked = _masked(request, application)
     assembled = selectors.mask_application(
@@ -614,7 +603,7 @@ def document(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
     from documents.models import DocumentAssignment
     from documents.views import serve_document
 
-    application = _readable(request, pk)
+    application = selectors.readable_application(request.user, pk)
     assignment = get_object_or_404(
         DocumentAssignment.objects.select_related("document"),
         application=application,
@@ -639,7 +628,7 @@ def _reader_redirect(application: Application, anchor: str) -> HttpResponse:
 @login_required
 @require_POST
 def score_save(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _readable(request, pk)
+    application = selectors.readable_application(request.user, pk)
     require(request.user, "review.write", application)
     criteria = list(Criterion.objects.filter(program_id=application.program_id))
     form = ScoreForm(request.POST, criteria=criteria)
@@ -666,7 +655,7 @@ def score_save(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def note_save(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _readable(request, pk)
+    application = selectors.readable_application(request.user, pk)
     require(request.user, "review.write", application)
     form = NoteForm(request.POST)
     if not form.is_valid():
@@ -691,7 +680,7 @@ def note_save(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assign_one(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _readable(request, pk)
+    application = selectors.readable_application(request.user, pk)
     require(request.user, "program.manage_review", application.program)
     remove = request.POST.get("action") == "remove"
     try:
